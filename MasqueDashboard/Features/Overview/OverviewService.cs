@@ -1,0 +1,94 @@
+using System.Security.Claims;
+using MasqueDashboard.Features.Audit;
+using MasqueDashboard.Infrastructure.Data;
+using MasqueDashboard.Infrastructure.Security;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+
+namespace MasqueDashboard.Features.Overview;
+
+public sealed record SignInDay(DateOnly Day, int Succeeded, int Failed, int LockedOut);
+
+public sealed record UserCounts(IReadOnlyDictionary<string, int> ByRole, int Total, int LockedOut, int WithoutTwoFactor);
+
+public sealed record AuditSummary(long Events, long FailedSignIns24h, DateTime? LastEventAtUtc);
+
+/// <summary>What the overview shows a user: only the cards their capabilities allow, each from one query.</summary>
+public sealed record OverviewModel(
+    IReadOnlyList<string> Roles,
+    bool TwoFactorEnabled,
+    int ActiveTokens,
+    IReadOnlyList<SignInDay>? SignIns,
+    AuditSummary? Audit,
+    UserCounts? Users);
+
+/// <summary>The overview's read-only queries (PRODUCT.md §9: role-aware).</summary>
+public sealed class OverviewService(IDbContextFactory<MasqueDbContext> contexts, IAuthorizationService authorization, TimeProvider time)
+{
+    public const int SignInDays = 14;
+
+    public async Task<OverviewModel> LoadAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+
+        var tokens = await db.ApiTokens.CountAsync(t => t.UserId == userId && t.RevokedAtUtc == null, cancellationToken);
+        var canReadAudit = (await authorization.AuthorizeAsync(user, Capabilities.CanReadAudit)).Succeeded;
+        var canManageUsers = user.IsInRole(Roles.EmmAdmin);
+
+        return new OverviewModel(
+            user.FindAll(ClaimTypes.Role).Select(c => c.Value).Order(StringComparer.Ordinal).ToList(),
+            user.HasClaim(TwoFactorEnrolledRequirement.ClaimType, "true"),
+            tokens,
+            canReadAudit ? await SignInsPerDayAsync(db, cancellationToken) : null,
+            canReadAudit ? await AuditSummaryAsync(db, cancellationToken) : null,
+            canManageUsers ? await UserCountsAsync(db, cancellationToken) : null);
+    }
+
+    /// <summary>Console sign-ins per UTC day by outcome, the last <see cref="SignInDays"/> days, today included.</summary>
+    public async Task<IReadOnlyList<SignInDay>> SignInsPerDayAsync(MasqueDbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var today = time.GetUtcNow().UtcDateTime.Date;
+        var from = today.AddDays(-(SignInDays - 1));
+        string[] actions = [AuditActions.LoginSucceeded, AuditActions.LoginFailed, AuditActions.LockedOut];
+        var counts = await db.AuditEvents.AsNoTracking()
+            .Where(e => e.OccurredAtUtc >= from && actions.Contains(e.Action))
+            .GroupBy(e => new { e.OccurredAtUtc.Date, e.Action })
+            .Select(g => new { g.Key.Date, g.Key.Action, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+
+        return Enumerable.Range(0, SignInDays)
+            .Select(i => from.AddDays(i))
+            .Select(day => new SignInDay(
+                DateOnly.FromDateTime(day),
+                counts.Where(c => c.Date == day && c.Action == AuditActions.LoginSucceeded).Sum(c => c.Count),
+                counts.Where(c => c.Date == day && c.Action == AuditActions.LoginFailed).Sum(c => c.Count),
+                counts.Where(c => c.Date == day && c.Action == AuditActions.LockedOut).Sum(c => c.Count)))
+            .ToList();
+    }
+
+    private async Task<AuditSummary> AuditSummaryAsync(MasqueDbContext db, CancellationToken cancellationToken)
+    {
+        var since = time.GetUtcNow().UtcDateTime.AddHours(-24);
+        var head = await db.AuditEvents.AsNoTracking().OrderByDescending(e => e.Sequence)
+            .Select(e => new { e.Sequence, e.OccurredAtUtc }).FirstOrDefaultAsync(cancellationToken);
+        var failed = await db.AuditEvents.LongCountAsync(e => e.Action == AuditActions.LoginFailed && e.OccurredAtUtc >= since, cancellationToken);
+        return new AuditSummary(head?.Sequence ?? 0, failed, head?.OccurredAtUtc);
+    }
+
+    private async Task<UserCounts> UserCountsAsync(MasqueDbContext db, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var byRole = await (from ur in db.UserRoles
+                            join r in db.Roles on ur.RoleId equals r.Id
+                            group ur by r.Name into g
+                            select new { Role = g.Key!, Count = g.Count() }).ToListAsync(cancellationToken);
+        var total = await db.Users.CountAsync(cancellationToken);
+        var lockedOut = (await db.Users.Where(u => u.LockoutEnd != null).Select(u => u.LockoutEnd).ToListAsync(cancellationToken))
+            .Count(end => end > now);
+        var withoutTwoFactor = await db.Users.CountAsync(u => !u.TwoFactorEnabled, cancellationToken);
+        return new UserCounts(byRole.ToDictionary(x => x.Role, x => x.Count), total, lockedOut, withoutTwoFactor);
+    }
+}

@@ -1,0 +1,186 @@
+using MasqueDashboard.Components;
+using MasqueDashboard.Components.Account;
+using MasqueDashboard.Features.Audit;
+using MasqueDashboard.Features.Demo;
+using MasqueDashboard.Features.Overview;
+using MasqueDashboard.Features.Users;
+using MasqueDashboard.Features.Users.ApiTokens;
+using MasqueDashboard.Features.Users.SignIn;
+using MasqueDashboard.Infrastructure.Data;
+using MasqueDashboard.Infrastructure.Security;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using MudBlazor.Services;
+
+namespace MasqueDashboard.Infrastructure.Hosting;
+
+/// <summary>Everything the dashboard registers and maps, in one place; Program.cs stays linear.</summary>
+public static class MasqueDashboardHosting
+{
+    public static WebApplicationBuilder AddMasqueDashboard(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        var environment = builder.Environment;
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddHttpContextAccessor();
+        services.AddProblemDetails();
+        services.AddOpenApi("v1", options => options.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddOptions<SecurityOptions>()
+            .Bind(configuration.GetSection(SecurityOptions.Section))
+            .PostConfigure(o =>
+            {
+                if (configuration[$"{SecurityOptions.Section}:{nameof(SecurityOptions.RequireTwoFactorForPrivilegedRoles)}"] is null)
+                {
+                    o.RequireTwoFactorForPrivilegedRoles = !environment.IsDevelopment();
+                }
+            })
+            .ValidateDataAnnotations()
+            .Validate(o => o.Lockout.Window > TimeSpan.Zero && o.Lockout.Duration > TimeSpan.Zero, "Security:Lockout:Window and Duration must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<DatabaseOptions>()
+            .Bind(configuration.GetSection(DatabaseOptions.Section))
+            .Validate(o => string.Equals(o.Provider, "Sqlite", StringComparison.OrdinalIgnoreCase),
+                "Database:Provider must be 'Sqlite' (PostgreSQL support arrives with PRODUCT.md §11).")
+            .ValidateOnStart();
+        services.AddOptions<DemoOptions>()
+            .Bind(configuration.GetSection(DemoOptions.Section))
+            .PostConfigure(o => o.Seed &= environment.IsDevelopment());
+
+        AddData(services, environment);
+        AddIdentity(services);
+
+        services.AddSingleton<IAuditLog, AuditLog>();
+        services.AddSingleton<ApiTokenService>();
+        services.AddScoped<UserAdministrationService>();
+        services.AddScoped<ConsoleSignInService>();
+        services.AddScoped<DemoSeeder>();
+        services.AddScoped<OverviewService>();
+        services.AddScoped<ClientAddress>();
+        services.AddScoped<AuditTrailService>();
+        return builder;
+    }
+
+    public static WebApplication MapMasqueDashboard(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            app.UseHsts();
+            app.UseHttpsRedirection();
+        }
+
+        app.UseSecurityHeaders();
+        app.UseWhen(
+            context => !context.Request.Path.StartsWithSegments("/api"),
+            branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAdditionalIdentityEndpoints();
+
+        var api = app.MapGroup("/api/v1")
+            .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = ApiTokenAuthenticationHandler.SchemeName })
+            .AddEndpointFilter<DomainExceptionFilter>()
+            .DisableAntiforgery();
+        api.MapUsersApi();
+        api.MapAuditApi();
+        return app;
+    }
+
+    /// <summary>Migrates the database, and in Development with <c>Demo:Seed</c> adds the demo accounts.</summary>
+    public static async Task InitializeAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        await DatabaseInitializer.MigrateAsync(app.Services, cancellationToken);
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DemoOptions>>().Value.Seed)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(cancellationToken);
+        }
+    }
+
+    private static void AddData(IServiceCollection services, IWebHostEnvironment environment)
+    {
+        services.AddDbContextFactory<SqliteMasqueDbContext>((sp, options) =>
+            options.UseSqlite(DatabaseInitializer.ResolveSqliteConnectionString(sp.GetRequiredService<IConfiguration>(), environment.ContentRootPath)));
+        services.AddSingleton<IDbContextFactory<MasqueDbContext>, MasqueDbContextFactory<SqliteMasqueDbContext>>();
+        services.AddScoped<MasqueDbContext>(sp => sp.GetRequiredService<IDbContextFactory<MasqueDbContext>>().CreateDbContext());
+    }
+
+    private static void AddIdentity(IServiceCollection services)
+    {
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = IdentityConstants.ApplicationScheme;
+                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
+            .AddIdentityCookies();
+
+        services.AddIdentityCore<ApplicationUser>(options =>
+            {
+                options.SignIn.RequireConfirmedAccount = false;
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = 10;
+                options.Stores.SchemaVersion = IdentitySchemaVersions.Version2;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<MasqueDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders()
+            .AddClaimsPrincipalFactory<MasqueClaimsPrincipalFactory>();
+
+        services.AddOptions<IdentityOptions>().Configure<Microsoft.Extensions.Options.IOptions<SecurityOptions>>((identity, security) =>
+        {
+            identity.Lockout.AllowedForNewUsers = true;
+            identity.Lockout.MaxFailedAccessAttempts = security.Value.Lockout.MaxFailedAttempts;
+            identity.Lockout.DefaultLockoutTimeSpan = security.Value.Lockout.Duration;
+        });
+
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.LoginPath = "/Account/Login";
+            options.AccessDeniedPath = "/Account/AccessDenied";
+            options.Cookie.Name = "MasqueDashboard.Auth";
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.SlidingExpiration = true;
+            options.ExpireTimeSpan = TimeSpan.FromHours(8);
+        });
+
+        services.AddAuthorization(options =>
+        {
+            foreach (var capability in Capabilities.Definitions)
+            {
+                options.AddPolicy(capability.Name, policy =>
+                {
+                    policy.RequireAuthenticatedUser();
+                    policy.RequireRole(capability.Roles);
+                    if (capability.ChangesState)
+                    {
+                        policy.AddRequirements(new TwoFactorEnrolledRequirement());
+                    }
+                });
+            }
+        });
+        services.AddSingleton<IAuthorizationHandler, TwoFactorEnrolledHandler>();
+    }
+}
