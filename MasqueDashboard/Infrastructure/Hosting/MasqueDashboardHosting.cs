@@ -89,7 +89,8 @@ public static class MasqueDashboardHosting
 
         app.MapStaticAssets();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapRazorComponents<App>()
+            .AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
         app.MapAdditionalIdentityEndpoints();
 
         var api = app.MapGroup("/api/v1")
@@ -182,5 +183,6 @@ public static class MasqueDashboardHosting
             }
         });
         services.AddSingleton<IAuthorizationHandler, TwoFactorEnrolledHandler>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, PageAuthorizationResultHandler>();
     }
 }

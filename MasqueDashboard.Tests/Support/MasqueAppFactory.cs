@@ -1,0 +1,152 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using MasqueDashboard.Features.Audit;
+using MasqueDashboard.Features.Users;
+using MasqueDashboard.Features.Users.ApiTokens;
+using MasqueDashboard.Infrastructure.Data;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MasqueDashboard.Tests.Support;
+
+/// <summary>
+/// The real app over a temporary SQLite file, in the "Testing" environment (no demo data), with a fake clock
+/// that starts at the real now. One factory per test class; each test adds the users it needs.
+/// </summary>
+public class MasqueAppFactory : WebApplicationFactory<Program>
+{
+    public const string Password = "Correct-Horse-9!";
+
+    private readonly string directory = Path.Combine(Path.GetTempPath(), "masque-tests", Guid.NewGuid().ToString("N"));
+    private readonly Dictionary<string, string?> settings = new(StringComparer.Ordinal);
+
+    public MasqueAppFactory()
+    {
+        Directory.CreateDirectory(directory);
+        settings["ConnectionStrings:Sqlite"] = $"Data Source={Path.Combine(directory, "test.db")}";
+        settings["Security:RequireTwoFactorForPrivilegedRoles"] = "false";
+    }
+
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    public string DatabaseDirectory => directory;
+
+    /// <summary>Overrides a configuration key; call before the first request.</summary>
+    public MasqueAppFactory With(string key, string? value)
+    {
+        settings[key] = value;
+        return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Time);
+        });
+    }
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        base.ConfigureClient(client);
+        client.BaseAddress = new Uri("http://localhost/");
+    }
+
+    /// <summary>Starts the app (and so migrates the database) if it has not started yet.</summary>
+    public IServiceProvider App
+    {
+        get
+        {
+            _ = Server;
+            return Services;
+        }
+    }
+
+    public async Task<string> CreateUserAsync(string email, params string[] roles)
+    {
+        await using var scope = App.CreateAsyncScope();
+        var created = await scope.ServiceProvider.GetRequiredService<UserAdministrationService>()
+            .CreateAsync(AuditActor.System, email, roles, Password);
+        return created.Id;
+    }
+
+    public async Task<string> IssueTokenAsync(string userId, string name = "test")
+    {
+        var issued = await App.GetRequiredService<ApiTokenService>().IssueAsync(userId, name, AuditActor.System);
+        return issued.Token;
+    }
+
+    public HttpClient CreateNoRedirectClient() =>
+        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    public HttpClient CreateBearerClient(string token)
+    {
+        var client = CreateNoRedirectClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>Signs in through the real login form (antiforgery token and all); returns a client carrying the cookie.</summary>
+    public async Task<HttpClient> SignInAsync(string email, string password = Password)
+    {
+        var client = CreateNoRedirectClient();
+        var response = await PostLoginAsync(client, email, password);
+        if (response.StatusCode != HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"Sign-in of {email} failed: {(int)response.StatusCode}");
+        }
+
+        return client;
+    }
+
+    public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string email, string password)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var page = await client.GetStringAsync("Account/Login");
+        var token = Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "login",
+            ["__RequestVerificationToken"] = token,
+            ["Input.Email"] = email,
+            ["Input.Password"] = password,
+        });
+        return await client.PostAsync("Account/Login", form);
+    }
+
+    public async Task<T> WithDbAsync<T>(Func<MasqueDbContext, Task<T>> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        await using var db = await App.GetRequiredService<IDbContextFactory<MasqueDbContext>>().CreateDbContextAsync();
+        return await work(db);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still open on a slow shutdown; the temp folder is cleaned by the OS.
+            }
+        }
+    }
+}
