@@ -45,6 +45,8 @@ public class MasqueAppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // Static web assets (MudBlazor, _framework, lib/) are mapped from the build output only in Development by default.
+        builder.UseStaticWebAssets();
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
