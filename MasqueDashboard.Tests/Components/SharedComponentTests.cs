@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using MasqueDashboard.Components.Shared;
 using MasqueDashboard.Features.Users;
 using MasqueDashboard.Infrastructure.Security;
@@ -52,6 +53,22 @@ public sealed class SharedComponentTests : ComponentTestContext
         Assert.Equal([Roles.Developer, Roles.EmmAdmin], selected);
         list.Render(p => p.Add(c => c.Selected, selected));
         Assert.Contains("cannot be held together", list.Find("[data-testid=role-conflict]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_create_user_dialog_will_not_submit_a_conflicting_role_set()
+    {
+        var provider = Render<MudBlazor.MudDialogProvider>();
+        var dialogs = Services.GetRequiredService<MudBlazor.IDialogService>();
+        provider.InvokeAsync(() => dialogs.ShowAsync<CreateUserDialog>("Add user"));
+        provider.WaitForElement("[data-testid=create-user]");
+
+        var boxes = provider.FindAll("input[type=checkbox]");
+        boxes[Roles.All.ToList().IndexOf(Roles.Developer)].Change(true);
+        provider.FindAll("input[type=checkbox]")[Roles.All.ToList().IndexOf(Roles.EmmAdmin)].Change(true);
+
+        Assert.NotNull(provider.Find("[data-testid=role-conflict]"));
+        Assert.True(provider.Find("[data-testid=create-user]").HasAttribute("disabled"));
     }
 
     [Fact]

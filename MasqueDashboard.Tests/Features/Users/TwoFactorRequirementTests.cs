@@ -48,6 +48,19 @@ public sealed class TwoFactorRequirementTests : IDisposable
     }
 
     [Fact]
+    public async Task The_api_refuses_a_privileged_token_without_two_factor_and_says_why()
+    {
+        var adminId = await app.CreateUserAsync("admin@2fa-api.test", Roles.EmmAdmin);
+        using var client = app.CreateBearerClient(await app.IssueTokenAsync(adminId));
+
+        var response = await client.GetAsync("api/v1/users");
+
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, response.StatusCode);
+        using var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(TwoFactorEnrolledRequirement.FailureMessage, problem.RootElement.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task Reading_roles_need_no_two_factor()
     {
         await app.CreateUserAsync("auditor@2fa-read.test", Roles.Auditor);

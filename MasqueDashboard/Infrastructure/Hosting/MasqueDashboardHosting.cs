@@ -80,9 +80,8 @@ public static class MasqueDashboardHosting
         }
 
         app.UseSecurityHeaders();
-        app.UseWhen(
-            context => !context.Request.Path.StartsWithSegments("/api"),
-            branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        // Bodiless error statuses get the friendly page; API responses always carry problem details, so they pass through.
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -99,6 +98,8 @@ public static class MasqueDashboardHosting
             .DisableAntiforgery();
         api.MapUsersApi();
         api.MapAuditApi();
+        app.MapFallback("/api/{**path}", () => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such API endpoint. See /openapi/v1.json."))
+            .ExcludeFromDescription();
         return app;
     }
 
