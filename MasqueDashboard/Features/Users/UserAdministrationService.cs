@@ -126,67 +126,70 @@ public sealed class UserAdministrationService(
 
     public async Task SetRolesAsync(ClaimsPrincipal by, string userId, IReadOnlyCollection<string> roles, string? clientIp, CancellationToken cancellationToken = default)
     {
-        await authorization.RequireAsync(by, Capabilities.CanManageUsers);
         RefuseSelf(by, userId, "change your own roles");
         var normalized = NormalizeRoles(roles);
-        await using var scope = scopes.CreateAsyncScope();
-        var (db, users) = Resolve(scope);
-        var user = await FindAsync(users, userId);
-        var current = await users.GetRolesAsync(user);
-
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        Check(await users.RemoveFromRolesAsync(user, current.Except(normalized, StringComparer.Ordinal)));
-        Check(await users.AddToRolesAsync(user, normalized.Except(current, StringComparer.Ordinal)));
-        // A role change must reach the user's open sessions: the revalidating state provider compares stamps.
-        Check(await users.UpdateSecurityStampAsync(user));
-        await audit.AppendAsync(db, AuditActor.From(by, clientIp), AuditActions.UserRolesChanged, Target(user),
-            new { email = user.Email, before = current.Order(StringComparer.Ordinal), after = normalized }, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await ChangeUserAsync(by, userId, clientIp, AuditActions.UserRolesChanged, async (users, user) =>
+        {
+            var current = await users.GetRolesAsync(user);
+            Check(await users.RemoveFromRolesAsync(user, current.Except(normalized, StringComparer.Ordinal)));
+            Check(await users.AddToRolesAsync(user, normalized.Except(current, StringComparer.Ordinal)));
+            // A role change must reach the user's open sessions: the revalidating state provider compares stamps.
+            Check(await users.UpdateSecurityStampAsync(user));
+            return new { email = user.Email, before = current.Order(StringComparer.Ordinal), after = normalized };
+        }, cancellationToken);
     }
 
-    public async Task LockAsync(ClaimsPrincipal by, string userId, string? clientIp, CancellationToken cancellationToken = default)
+    public Task LockAsync(ClaimsPrincipal by, string userId, string? clientIp, CancellationToken cancellationToken = default)
     {
-        await authorization.RequireAsync(by, Capabilities.CanManageUsers);
         RefuseSelf(by, userId, "lock your own account");
-        await using var scope = scopes.CreateAsyncScope();
-        var (db, users) = Resolve(scope);
-        var user = await FindAsync(users, userId);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        Check(await users.SetLockoutEnabledAsync(user, true));
-        Check(await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue));
-        Check(await users.UpdateSecurityStampAsync(user));
-        await audit.AppendAsync(db, AuditActor.From(by, clientIp), AuditActions.UserLocked, Target(user), new { email = user.Email }, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        return ChangeUserAsync(by, userId, clientIp, AuditActions.UserLocked, async (users, user) =>
+        {
+            Check(await users.SetLockoutEnabledAsync(user, true));
+            Check(await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue));
+            Check(await users.UpdateSecurityStampAsync(user));
+            return new { email = user.Email };
+        }, cancellationToken);
     }
 
-    public async Task UnlockAsync(ClaimsPrincipal by, string userId, string? clientIp, CancellationToken cancellationToken = default)
-    {
-        await authorization.RequireAsync(by, Capabilities.CanManageUsers);
-        await using var scope = scopes.CreateAsyncScope();
-        var (db, users) = Resolve(scope);
-        var user = await FindAsync(users, userId);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        Check(await users.SetLockoutEndDateAsync(user, null));
-        Check(await users.ResetAccessFailedCountAsync(user));
-        await audit.AppendAsync(db, AuditActor.From(by, clientIp), AuditActions.UserUnlocked, Target(user), new { email = user.Email }, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
+    public Task UnlockAsync(ClaimsPrincipal by, string userId, string? clientIp, CancellationToken cancellationToken = default) =>
+        ChangeUserAsync(by, userId, clientIp, AuditActions.UserUnlocked, async (users, user) =>
+        {
+            Check(await users.SetLockoutEndDateAsync(user, null));
+            Check(await users.ResetAccessFailedCountAsync(user));
+            return new { email = user.Email };
+        }, cancellationToken);
 
     /// <summary>For a user who lost their authenticator: turns 2FA off and forgets the key, so they enrol again.</summary>
-    public async Task ResetTwoFactorAsync(ClaimsPrincipal by, string userId, string? clientIp, CancellationToken cancellationToken = default)
+    public Task ResetTwoFactorAsync(ClaimsPrincipal by, string userId, string? clientIp, CancellationToken cancellationToken = default)
+    {
+        RefuseSelf(by, userId, "reset your own two-factor authentication here (use your account settings)");
+        return ChangeUserAsync(by, userId, clientIp, AuditActions.TwoFactorReset, async (users, user) =>
+        {
+            Check(await users.SetTwoFactorEnabledAsync(user, false));
+            Check(await users.ResetAuthenticatorKeyAsync(user));
+            return new { email = user.Email };
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// One administrative change to an existing user: authorized, applied through Identity, and audited as
+    /// <paramref name="action"/> with the details <paramref name="change"/> returns — all in one transaction.
+    /// </summary>
+    private async Task ChangeUserAsync(
+        ClaimsPrincipal by,
+        string userId,
+        string? clientIp,
+        string action,
+        Func<UserManager<ApplicationUser>, ApplicationUser, Task<object>> change,
+        CancellationToken cancellationToken)
     {
         await authorization.RequireAsync(by, Capabilities.CanManageUsers);
-        RefuseSelf(by, userId, "reset your own two-factor authentication here (use your account settings)");
         await using var scope = scopes.CreateAsyncScope();
         var (db, users) = Resolve(scope);
         var user = await FindAsync(users, userId);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        Check(await users.SetTwoFactorEnabledAsync(user, false));
-        Check(await users.ResetAuthenticatorKeyAsync(user));
-        await audit.AppendAsync(db, AuditActor.From(by, clientIp), AuditActions.TwoFactorReset, Target(user), new { email = user.Email }, cancellationToken);
+        var details = await change(users, user);
+        await audit.AppendAsync(db, AuditActor.From(by, clientIp), action, Target(user), details, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
