@@ -29,6 +29,7 @@ public class MasqueAppFactory : WebApplicationFactory<Program>
         Directory.CreateDirectory(directory);
         settings["ConnectionStrings:Sqlite"] = $"Data Source={Path.Combine(directory, "test.db")}";
         settings["Security:RequireTwoFactorForPrivilegedRoles"] = "false";
+        settings["Storage:Root"] = Path.Combine(directory, "packages");
     }
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);

@@ -7,6 +7,7 @@ public enum RefusalKind
     Forbidden,
     NotFound,
     Conflict,
+    TooLarge,
 }
 
 /// <summary>
@@ -26,11 +27,14 @@ public sealed class DomainException(RefusalKind kind, string message) : Exceptio
 
     public static DomainException Conflict(string message) => new(RefusalKind.Conflict, message);
 
+    public static DomainException TooLarge(string message) => new(RefusalKind.TooLarge, message);
+
     public int StatusCode => Kind switch
     {
         RefusalKind.Forbidden => StatusCodes.Status403Forbidden,
         RefusalKind.NotFound => StatusCodes.Status404NotFound,
         RefusalKind.Conflict => StatusCodes.Status409Conflict,
+        RefusalKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
         _ => StatusCodes.Status400BadRequest,
     };
 }

@@ -1,4 +1,6 @@
+using MasqueDashboard.Features.Apps;
 using MasqueDashboard.Features.Audit;
+using MasqueDashboard.Features.Scanning;
 using MasqueDashboard.Features.Users;
 using MasqueDashboard.Features.Users.ApiTokens;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -15,6 +17,12 @@ public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<Appli
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    public DbSet<Submission> Submissions => Set<Submission>();
+
+    public DbSet<SubmissionFinding> SubmissionFindings => Set<SubmissionFinding>();
+
+    public DbSet<KnownMalwareHash> KnownMalwareHashes => Set<KnownMalwareHash>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -45,6 +53,50 @@ public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<Appli
             e.HasIndex(x => x.TokenHash).IsUnique();
             e.HasIndex(x => x.UserId);
             e.HasOne<ApplicationUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Submission>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.UploaderId).HasMaxLength(64);
+            e.Property(x => x.UploaderEmail).HasMaxLength(256);
+            e.Property(x => x.FileName).HasMaxLength(255);
+            e.Property(x => x.PackageSha256).HasMaxLength(64);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Verdict).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.StatusReason).HasMaxLength(2000);
+            e.Property(x => x.AppName).HasMaxLength(256);
+            e.Property(x => x.BundleId).HasMaxLength(256);
+            e.Property(x => x.Version).HasMaxLength(64);
+            e.Property(x => x.TeamId).HasMaxLength(32);
+            e.Property(x => x.Distribution).HasMaxLength(32);
+            e.HasIndex(x => x.PackageSha256);
+            e.HasIndex(x => new { x.UploaderId, x.UploadedAtUtc });
+            e.HasIndex(x => new { x.Status, x.StatusChangedAtUtc });
+            e.HasIndex(x => x.UploadedAtUtc);
+            e.HasIndex(x => x.BundleId);
+            e.HasMany(x => x.Findings).WithOne().HasForeignKey(f => f.SubmissionId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<SubmissionFinding>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.RuleId).HasMaxLength(64);
+            e.Property(x => x.Severity).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Title).HasMaxLength(256);
+            e.Property(x => x.Evidence).HasMaxLength(4000);
+            e.Property(x => x.Remediation).HasMaxLength(1000);
+            e.Property(x => x.Source).HasMaxLength(64);
+            e.HasIndex(x => x.RuleId);
+        });
+
+        builder.Entity<KnownMalwareHash>(e =>
+        {
+            e.HasKey(x => x.Sha256);
+            e.Property(x => x.Sha256).HasMaxLength(64);
+            e.Property(x => x.Source).HasMaxLength(500);
+            e.Property(x => x.Note).HasMaxLength(1000);
+            e.Property(x => x.AddedBy).HasMaxLength(256);
         });
     }
 }

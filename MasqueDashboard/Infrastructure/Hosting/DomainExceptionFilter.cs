@@ -18,6 +18,7 @@ internal sealed class DomainExceptionFilter : IEndpointFilter
                     RefusalKind.Forbidden => "Forbidden",
                     RefusalKind.NotFound => "Not found",
                     RefusalKind.Conflict => "Conflict",
+                    RefusalKind.TooLarge => "Too large",
                     _ => "Invalid request",
                 },
                 detail: refusal.Message);

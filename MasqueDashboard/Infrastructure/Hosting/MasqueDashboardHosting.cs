@@ -1,6 +1,8 @@
 using MasqueDashboard.Components;
 using MasqueDashboard.Components.Account;
+using MasqueDashboard.Features.Apps;
 using MasqueDashboard.Features.Audit;
+using MasqueDashboard.Features.Scanning;
 using MasqueDashboard.Features.Demo;
 using MasqueDashboard.Features.Overview;
 using MasqueDashboard.Features.Users;
@@ -51,6 +53,10 @@ public static class MasqueDashboardHosting
             .Validate(o => string.Equals(o.Provider, "Sqlite", StringComparison.OrdinalIgnoreCase),
                 "Database:Provider must be 'Sqlite' (PostgreSQL support arrives with PRODUCT.md §11).")
             .ValidateOnStart();
+        services.AddOptions<StorageOptions>()
+            .Bind(configuration.GetSection(StorageOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddOptions<DemoOptions>()
             .Bind(configuration.GetSection(DemoOptions.Section))
             .PostConfigure(o => o.Seed &= environment.IsDevelopment());
@@ -66,6 +72,7 @@ public static class MasqueDashboardHosting
         services.AddScoped<OverviewService>();
         services.AddScoped<ClientAddress>();
         services.AddScoped<AuditTrailService>();
+        AddApps(services);
         return builder;
     }
 
@@ -98,6 +105,8 @@ public static class MasqueDashboardHosting
             .DisableAntiforgery();
         api.MapUsersApi();
         api.MapAuditApi();
+        api.MapAppsApi();
+        app.MapReportDownloads();
         app.MapFallback("/api/{**path}", () => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such API endpoint. See /openapi/v1.json."))
             .ExcludeFromDescription();
         return app;
@@ -113,6 +122,19 @@ public static class MasqueDashboardHosting
             await using var scope = app.Services.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(cancellationToken);
         }
+    }
+
+    private static void AddApps(IServiceCollection services)
+    {
+        services.AddSingleton<PackageStore>();
+        services.AddSingleton<ScanQueue>();
+        services.AddSingleton<SubmissionNotifier>();
+        services.AddScoped<SubmissionService>();
+        services.AddScoped<KnownMalwareHashService>();
+        services.AddSingleton<ICatalogView, ScannerCatalogView>();
+        services.AddScoped<AppReputation>();
+        services.AddSingleton<ScanWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<ScanWorker>());
     }
 
     private static void AddData(IServiceCollection services, IWebHostEnvironment environment)

@@ -10,6 +10,7 @@ public static class Capabilities
     public const string CanViewAllSubmissions = nameof(CanViewAllSubmissions);
     public const string CanReviewApps = nameof(CanReviewApps);
     public const string CanPublishApps = nameof(CanPublishApps);
+    public const string CanRescanApps = nameof(CanRescanApps);
     public const string CanReadSigners = nameof(CanReadSigners);
     public const string CanManageSigners = nameof(CanManageSigners);
     public const string CanReadFleet = nameof(CanReadFleet);
@@ -29,6 +30,7 @@ public static class Capabilities
         new(CanViewAllSubmissions, [Security.Roles.SecurityReviewer, Security.Roles.EmmAdmin, Security.Roles.Auditor], ChangesState: false),
         new(CanReviewApps, [Security.Roles.SecurityReviewer], ChangesState: true),
         new(CanPublishApps, [Security.Roles.SecurityReviewer, Security.Roles.EmmAdmin], ChangesState: true),
+        new(CanRescanApps, [Security.Roles.SecurityReviewer, Security.Roles.EmmAdmin], ChangesState: true),
         new(CanReadSigners, [Security.Roles.EmmAdmin, Security.Roles.Auditor], ChangesState: false),
         new(CanManageSigners, [Security.Roles.EmmAdmin], ChangesState: true),
         new(CanReadFleet, [Security.Roles.EmmAdmin, Security.Roles.Auditor], ChangesState: false),

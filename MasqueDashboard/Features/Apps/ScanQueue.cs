@@ -1,0 +1,38 @@
+using System.Threading.Channels;
+
+namespace MasqueDashboard.Features.Apps;
+
+/// <summary>
+/// Submission ids waiting for the scan worker. Only ids travel here; the status lives in the database, so a
+/// restart loses nothing (<see cref="ScanWorker"/> re-enqueues what was queued or interrupted).
+/// </summary>
+public sealed class ScanQueue
+{
+    private readonly Channel<Guid> channel = Channel.CreateUnbounded<Guid>(new UnboundedChannelOptions { SingleReader = true });
+
+    public void Enqueue(Guid submissionId) => channel.Writer.TryWrite(submissionId);
+
+    public IAsyncEnumerable<Guid> ReadAllAsync(CancellationToken cancellationToken) => channel.Reader.ReadAllAsync(cancellationToken);
+}
+
+/// <summary>A submission's status changed; open pages refresh from this.</summary>
+public sealed record SubmissionChanged(Guid SubmissionId, SubmissionStatus Status);
+
+/// <summary>Pushes status changes to the interactive pages that watch them (no polling).</summary>
+public sealed class SubmissionNotifier
+{
+    public event Func<SubmissionChanged, Task>? Changed;
+
+    public async Task PublishAsync(SubmissionChanged change)
+    {
+        if (Changed is not { } handlers)
+        {
+            return;
+        }
+
+        foreach (var handler in handlers.GetInvocationList().Cast<Func<SubmissionChanged, Task>>())
+        {
+            await handler(change);
+        }
+    }
+}

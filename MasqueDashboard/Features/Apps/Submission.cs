@@ -1,0 +1,90 @@
+using MasqueDashboard.Features.Scanning;
+
+namespace MasqueDashboard.Features.Apps;
+
+/// <summary>The lifecycle of PRODUCT.md §3. Stored by name.</summary>
+public enum SubmissionStatus
+{
+    Uploaded,
+    Queued,
+    Scanning,
+    Scanned,
+    Approved,
+    Rejected,
+    Published,
+    Retired,
+    Revoked,
+    Invalid,
+    Failed,
+}
+
+/// <summary>One uploaded build and what the scanner concluded about it.</summary>
+public sealed class Submission
+{
+    public Guid Id { get; set; }
+
+    public required string UploaderId { get; set; }
+
+    public required string UploaderEmail { get; set; }
+
+    public DateTime UploadedAtUtc { get; set; }
+
+    public required string FileName { get; set; }
+
+    public long SizeBytes { get; set; }
+
+    /// <summary>Lower-case hex SHA-256 of the package: its name in content-addressed storage.</summary>
+    public required string PackageSha256 { get; set; }
+
+    /// <summary>The first submission of the same bytes, when this one is a re-upload.</summary>
+    public Guid? DuplicateOfId { get; set; }
+
+    public SubmissionStatus Status { get; set; }
+
+    public string? StatusReason { get; set; }
+
+    public DateTime StatusChangedAtUtc { get; set; }
+
+    public int ScanAttempts { get; set; }
+
+    public DateTime? ScannedAtUtc { get; set; }
+
+    public string? AppName { get; set; }
+
+    public string? BundleId { get; set; }
+
+    public string? Version { get; set; }
+
+    public string? TeamId { get; set; }
+
+    public string? Distribution { get; set; }
+
+    public Verdict? Verdict { get; set; }
+
+    public int? RiskScore { get; set; }
+
+    /// <summary>The whole <see cref="ScanReport"/> as JSON; findings are also rows, for queries.</summary>
+    public string? ReportJson { get; set; }
+
+    public List<SubmissionFinding> Findings { get; set; } = [];
+}
+
+/// <summary>A finding of the latest scan of a submission, as a row (counted, filtered, charted).</summary>
+public sealed class SubmissionFinding
+{
+    public long Id { get; set; }
+
+    public Guid SubmissionId { get; set; }
+
+    public required string RuleId { get; set; }
+
+    public Severity Severity { get; set; }
+
+    public required string Title { get; set; }
+
+    public required string Evidence { get; set; }
+
+    public required string Remediation { get; set; }
+
+    public required string Source { get; set; }
+}
