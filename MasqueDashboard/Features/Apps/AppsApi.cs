@@ -23,7 +23,6 @@ public static class AppsApi
             .RequireAuthorization(Capabilities.CanUploadApps)
             .WithName("UploadSubmission")
             .WithSummary("Uploads an .ipa (multipart field 'file') and queues it for scanning.")
-            .Accepts<IFormFile>("multipart/form-data")
             .Produces<UploadResponse>(StatusCodes.Status202Accepted);
         group.MapGet("", ListAsync)
             .WithName("ListSubmissions")

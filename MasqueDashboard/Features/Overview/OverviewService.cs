@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using MasqueDashboard.Features.Apps;
 using MasqueDashboard.Features.Audit;
+using MasqueDashboard.Features.Scanning;
 using MasqueDashboard.Infrastructure.Data;
 using MasqueDashboard.Infrastructure.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -13,6 +15,9 @@ public sealed record UserCounts(IReadOnlyDictionary<string, int> ByRole, int Tot
 
 public sealed record AuditSummary(long Events, long FailedSignIns24h, DateTime? LastEventAtUtc);
 
+/// <param name="OwnOnly">True when the counts cover only the user's own uploads (a Developer).</param>
+public sealed record SubmissionSummary(bool OwnOnly, int Total, int InQueue, int AwaitingReview, int Failed, IReadOnlyDictionary<Verdict, int> Verdicts);
+
 /// <summary>What the overview shows a user: only the cards their capabilities allow, each from one query.</summary>
 public sealed record OverviewModel(
     IReadOnlyList<string> Roles,
@@ -20,7 +25,8 @@ public sealed record OverviewModel(
     int ActiveTokens,
     IReadOnlyList<SignInDay>? SignIns,
     AuditSummary? Audit,
-    UserCounts? Users);
+    UserCounts? Users,
+    SubmissionSummary? Submissions);
 
 /// <summary>The overview's read-only queries (PRODUCT.md §9: role-aware).</summary>
 public sealed class OverviewService(IDbContextFactory<MasqueDbContext> contexts, IAuthorizationService authorization, TimeProvider time)
@@ -36,6 +42,8 @@ public sealed class OverviewService(IDbContextFactory<MasqueDbContext> contexts,
         var tokens = await db.ApiTokens.CountAsync(t => t.UserId == userId && t.RevokedAtUtc == null, cancellationToken);
         var canReadAudit = (await authorization.AuthorizeAsync(user, Capabilities.CanReadAudit)).Succeeded;
         var canManageUsers = user.IsInRole(Roles.EmmAdmin);
+        var seesAll = (await authorization.AuthorizeAsync(user, Capabilities.CanViewAllSubmissions)).Succeeded;
+        var uploads = user.IsInRole(Roles.Developer) || user.IsInRole(Roles.EmmAdmin);
 
         return new OverviewModel(
             user.FindAll(ClaimTypes.Role).Select(c => c.Value).Order(StringComparer.Ordinal).ToList(),
@@ -43,7 +51,28 @@ public sealed class OverviewService(IDbContextFactory<MasqueDbContext> contexts,
             tokens,
             canReadAudit ? await SignInsPerDayAsync(db, cancellationToken) : null,
             canReadAudit ? await AuditSummaryAsync(db, cancellationToken) : null,
-            canManageUsers ? await UserCountsAsync(db, cancellationToken) : null);
+            canManageUsers ? await UserCountsAsync(db, cancellationToken) : null,
+            seesAll || uploads ? await SubmissionSummaryAsync(db, seesAll ? null : userId, cancellationToken) : null);
+    }
+
+    private static async Task<SubmissionSummary> SubmissionSummaryAsync(MasqueDbContext db, string? ownerId, CancellationToken cancellationToken)
+    {
+        var submissions = db.Submissions.AsNoTracking();
+        if (ownerId is not null)
+        {
+            submissions = submissions.Where(s => s.UploaderId == ownerId);
+        }
+
+        var byStatus = await submissions.GroupBy(s => s.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        var byVerdict = await submissions.Where(s => s.Verdict != null).GroupBy(s => s.Verdict!.Value).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        int Count(params SubmissionStatus[] statuses) => byStatus.Where(x => statuses.Contains(x.Key)).Sum(x => x.Count);
+        return new SubmissionSummary(
+            ownerId is not null,
+            byStatus.Sum(x => x.Count),
+            Count(SubmissionStatus.Uploaded, SubmissionStatus.Queued, SubmissionStatus.Scanning),
+            Count(SubmissionStatus.Scanned),
+            Count(SubmissionStatus.Failed),
+            byVerdict.ToDictionary(x => x.Key, x => x.Count));
     }
 
     /// <summary>Console sign-ins per UTC day by outcome, the last <see cref="SignInDays"/> days, today included.</summary>

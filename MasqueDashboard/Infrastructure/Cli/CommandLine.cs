@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
+using System.Text.Json;
 using MasqueDashboard.Features.Audit;
+using MasqueDashboard.Features.Scanning;
 using MasqueDashboard.Features.Users;
 using MasqueDashboard.Features.Users.ApiTokens;
 using MasqueDashboard.Infrastructure.Data;
@@ -27,12 +30,14 @@ public static class CommandLine
           tokens issue --email E [--name N]
                                   Issue a personal API token for the user; the token is printed alone on
                                   the last line.
+          scan FILE               Scan an .ipa with the built-in App Reputation scanner (no server needed) and
+                                  print the JSON report. Exit code: 0 clean, 1 suspicious, 2 malicious, 3 invalid.
           db migrate              Create or upgrade the database.
           audit verify            Recompute the audit trail's hash chain; exit 1 when it is broken.
           help                    This text.
         """;
 
-    private static readonly string[] Verbs = ["users", "tokens", "db", "audit", "help", "--help", "-h"];
+    private static readonly string[] Verbs = ["users", "tokens", "db", "audit", "scan", "help", "--help", "-h"];
 
     /// <summary>A first argument that is not an option names a verb; options alone start the server.</summary>
     public static bool IsVerb(string[] args) =>
@@ -44,7 +49,7 @@ public static class CommandLine
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
 
-        var verb = string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')).Take(2));
+        var verb = args[0] == "scan" ? "scan" : string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')).Take(2));
         if (verb is "help" || args[0] is "--help" or "-h")
         {
             await output.WriteLineAsync(UsageText);
@@ -57,6 +62,7 @@ public static class CommandLine
             "tokens issue" => IssueTokenAsync,
             "db migrate" => static (_, _, o) => WriteAsync(o, "Database is up to date."),
             "audit verify" => VerifyAuditAsync,
+            "scan" => ScanAsync,
             _ => null,
         };
         if (handler is null)
@@ -69,7 +75,9 @@ public static class CommandLine
         CliArguments options;
         try
         {
-            options = CliArguments.Parse(args.Skip(verb.Split(' ').Length));
+            options = verb == "scan"
+                ? CliArguments.Parse(args.Skip(2)).WithPositional(args.Length > 1 ? args[1] : throw new CliUsageException("scan needs a FILE."))
+                : CliArguments.Parse(args.Skip(verb.Split(' ').Length));
         }
         catch (CliUsageException e)
         {
@@ -147,6 +155,39 @@ public static class CommandLine
         return Failed;
     }
 
+    /// <summary>Exit codes of <c>scan</c>: what a build pipeline branches on.</summary>
+    public static int ExitCodeOf(Verdict verdict) => verdict switch
+    {
+        Verdict.Clean => 0,
+        Verdict.Suspicious => 1,
+        Verdict.Malicious => 2,
+        _ => 3,
+    };
+
+    private static async Task<int> ScanAsync(IServiceProvider services, CliArguments args, TextWriter output)
+    {
+        args.AllowOnly();
+        var path = Path.GetFullPath(args.Positional!);
+        if (!File.Exists(path))
+        {
+            throw new CliUsageException($"No such file: {path}");
+        }
+
+        string sha256;
+        long size;
+        await using (var file = File.OpenRead(path))
+        {
+            size = file.Length;
+            sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(file));
+        }
+
+        var report = await services.GetRequiredService<AppReputation>().ScanAsync(new ScanRequest(path, sha256, size, Path.GetFileName(path)), CancellationToken.None);
+        await output.WriteLineAsync(JsonSerializer.Serialize(report, ReportJson));
+        return ExitCodeOf(report.Verdict);
+    }
+
+    private static readonly JsonSerializerOptions ReportJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
     private static async Task<int> WriteAsync(TextWriter output, string line)
     {
         await output.WriteLineAsync(line);
@@ -156,10 +197,18 @@ public static class CommandLine
 
 internal sealed class CliUsageException(string message) : Exception(message);
 
-/// <summary><c>--name value</c> pairs; a name may repeat.</summary>
+/// <summary><c>--name value</c> pairs; a name may repeat. A verb may take one positional argument first.</summary>
 internal sealed class CliArguments
 {
     private readonly Dictionary<string, List<string>> values = new(StringComparer.Ordinal);
+
+    public string? Positional { get; private set; }
+
+    public CliArguments WithPositional(string value)
+    {
+        Positional = value;
+        return this;
+    }
 
     public static CliArguments Parse(IEnumerable<string> args)
     {
