@@ -57,6 +57,11 @@ public static class MasqueDashboardHosting
             .Bind(configuration.GetSection(StorageOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<ScannerOptions>()
+            .Bind(configuration.GetSection(ScannerOptions.Section))
+            .Validate(o => o.StageTimeout > TimeSpan.Zero, "Scanner:StageTimeout must be positive.")
+            .Validate(o => string.IsNullOrEmpty(o.External.Url) || Uri.TryCreate(o.External.Url, UriKind.Absolute, out _), "Scanner:External:Url must be an absolute URL.")
+            .ValidateOnStart();
         services.AddOptions<DemoOptions>()
             .Bind(configuration.GetSection(DemoOptions.Section))
             .PostConfigure(o => o.Seed &= environment.IsDevelopment());
@@ -72,7 +77,7 @@ public static class MasqueDashboardHosting
         services.AddScoped<OverviewService>();
         services.AddScoped<ClientAddress>();
         services.AddScoped<AuditTrailService>();
-        AddApps(services);
+        AddApps(services, configuration);
         return builder;
     }
 
@@ -124,7 +129,7 @@ public static class MasqueDashboardHosting
         }
     }
 
-    private static void AddApps(IServiceCollection services)
+    private static void AddApps(IServiceCollection services, ConfigurationManager configuration)
     {
         services.AddSingleton<PackageStore>();
         services.AddSingleton<ScanQueue>();
@@ -132,6 +137,20 @@ public static class MasqueDashboardHosting
         services.AddScoped<SubmissionService>();
         services.AddScoped<KnownMalwareHashService>();
         services.AddSingleton<ICatalogView, ScannerCatalogView>();
+        services.AddSingleton(sp => Features.Scanning.Provisioning.TrustRoots.FromFiles(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ScannerOptions>>().Value.TrustedRoots));
+        foreach (var rule in typeof(IScanRule).Assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IScanRule).IsAssignableFrom(t)))
+        {
+            services.AddSingleton(typeof(IScanRule), rule);
+        }
+
+        services.AddSingleton<IAppReputationService, BuiltInScanner>();
+        if (!string.IsNullOrWhiteSpace(configuration[$"{ScannerOptions.Section}:External:Url"]))
+        {
+            services.AddHttpClient<MobSfReputationService>(MobSfReputationService.HttpClientName);
+            services.AddScoped<IAppReputationService>(sp => sp.GetRequiredService<MobSfReputationService>());
+        }
+
         services.AddScoped<AppReputation>();
         services.AddSingleton<ScanWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<ScanWorker>());
