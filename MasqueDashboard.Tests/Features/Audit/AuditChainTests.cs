@@ -141,7 +141,8 @@ public sealed class AuditChainTests : IDisposable
     [Fact]
     public async Task Concurrent_writers_never_fork_the_chain()
     {
-        await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Task.Run(() => Audit.RecordAsync(AuditActor.System, "test.concurrent", $"n:{i}"))));
+        var audit = Audit;
+        await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Task.Run(() => audit.RecordAsync(AuditActor.System, "test.concurrent", $"n:{i}"))));
 
         var result = await Audit.VerifyAsync();
 

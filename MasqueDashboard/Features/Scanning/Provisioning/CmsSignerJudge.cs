@@ -24,7 +24,7 @@ internal static class CmsSignerJudge
     /// </summary>
     private const string AppleCertificateExtensionPrefix = "1.2.840.113635.100.6.";
 
-    /// <summary>Critical extensions that .NET's chain engine processes itself (RFC 5280 §4.2).</summary>
+    /// <summary>The RFC 5280 §4.2 extensions the chain engine processes, so a critical one never counts as unknown.</summary>
     private static readonly HashSet<string> UnderstoodExtensions = new(StringComparer.Ordinal)
     {
         "2.5.29.14", "2.5.29.15", "2.5.29.17", "2.5.29.18", "2.5.29.19", "2.5.29.30", "2.5.29.31",
@@ -68,8 +68,9 @@ internal static class CmsSignerJudge
         inspectSigner?.Invoke(signer);
 
         // The certificates are decoded only now, from attacker bytes: a malformed one is a problem, not a crash.
+        // The leaf belongs to the SignerInfo, which caches it, so it is not disposed here.
         var before = problems.Count;
-        using var leaf = Decode<X509Certificate2>(() => signer.Certificate, "The signer's certificate", problems);
+        var leaf = Decode<X509Certificate2>(() => signer.Certificate, "The signer's certificate", problems);
         if (leaf is null && problems.Count == before)
         {
             problems.Add("The signer's certificate is not in the CMS certificate set.");
@@ -280,13 +281,13 @@ internal static class CmsSignerJudge
                     }
 
                     failed = true;
-                    problems.Add(Describe(certificate, status, judgedAt));
+                    problems.Add(Explain(certificate, status, judgedAt));
                 }
             }
 
             foreach (var status in chain.ChainStatus)
             {
-                if ((reported & status.Status) == status.Status || status.Status == X509ChainStatusFlags.HasNotSupportedCriticalExtension)
+                if ((reported & status.Status) == status.Status)
                 {
                     continue;
                 }
@@ -297,7 +298,8 @@ internal static class CmsSignerJudge
 
             var endsAtAnchor = chain.ChainElements.Count > 0
                 && anchors.Any(anchor => anchor.RawDataMemory.Span.SequenceEqual(chain.ChainElements[^1].Certificate.RawDataMemory.Span));
-            var trusted = built || (!failed && endsAtAnchor);
+            // Build() is false when the only complaint is Apple's critical marker, which IsTolerated accepted.
+            var trusted = !failed && (built || endsAtAnchor);
             if (!trusted && !failed)
             {
                 problems.Add("The signer's certificate does not chain to a trusted root.");
@@ -340,7 +342,7 @@ internal static class CmsSignerJudge
         }
     }
 
-    private static string Describe(SigningCertificate certificate, X509ChainStatus status, DateTimeOffset judgedAt)
+    private static string Explain(SigningCertificate certificate, X509ChainStatus status, DateTimeOffset judgedAt)
     {
         var who = certificate.CommonName ?? certificate.Subject;
         var detail = status.StatusInformation.Trim();

@@ -24,6 +24,10 @@ public sealed record SigningCertificate(
     public string? TeamId =>
         OrganizationalUnit is { Length: 10 } ou && ou.All(c => c is (>= 'A' and <= 'Z') or (>= '0' and <= '9')) ? ou : null;
 
+    /// <exception cref="System.Security.Cryptography.CryptographicException">
+    /// A field .NET decodes lazily (a validity date, say) is malformed: possible for a certificate taken from
+    /// hostile bytes, which callers report as a problem.
+    /// </exception>
     public static SigningCertificate From(X509Certificate2 certificate)
     {
         ArgumentNullException.ThrowIfNull(certificate);
