@@ -174,9 +174,9 @@ internal sealed class BinaryPlistWriter
     /// <summary>The smallest of 1, 2, 4, 8 bytes whose range exceeds <paramref name="value"/> (DOMAIN §3.4 rule 3).</summary>
     private static int SmallestWidthAbove(ulong value) => value switch
     {
-        <= byte.MaxValue - 1 => 1,
-        <= ushort.MaxValue - 1 => 2,
-        <= uint.MaxValue - 1 => 4,
+        <= byte.MaxValue => 1,
+        <= ushort.MaxValue => 2,
+        <= uint.MaxValue => 4,
         _ => 8,
     };
 
