@@ -45,6 +45,19 @@ public sealed partial class BuiltInScanner(
                 using (ipa)
                 {
                     Analyse(ipa, context, run);
+
+                    // After the stages: reading entries finds problems too (sizes that lie, local headers that disagree).
+                    foreach (var problem in ipa.Problems)
+                    {
+                        run.Findings.Add(problem.Kind == PackageProblemKind.Unsafe
+                            ? RuleDefinitions.PackageUnsafe.Finding(problem.Message, problem.EntryName)
+                            : RuleDefinitions.PackageInvalid.Finding(problem.Message, problem.EntryName));
+                    }
+
+                    if (ipa.AppDirectory is null && !run.Findings.Any(f => f.RuleId == RuleIds.PackageInvalid))
+                    {
+                        run.Findings.Add(RuleDefinitions.PackageInvalid.Finding("The archive has no Payload/<Name>.app directory."));
+                    }
                 }
             }
         }
@@ -68,20 +81,8 @@ public sealed partial class BuiltInScanner(
 
     private void Analyse(IpaPackage ipa, ScanContext context, StageRunner run)
     {
-        foreach (var problem in ipa.Problems)
-        {
-            run.Findings.Add(problem.Kind == PackageProblemKind.Unsafe
-                ? RuleDefinitions.PackageUnsafe.Finding(problem.Message, problem.EntryName)
-                : RuleDefinitions.PackageInvalid.Finding(problem.Message, problem.EntryName));
-        }
-
         if (ipa.AppDirectory is not { } app)
         {
-            if (!run.Findings.Any(f => f.RuleId == RuleIds.PackageInvalid))
-            {
-                run.Findings.Add(RuleDefinitions.PackageInvalid.Finding("The archive has no Payload/<Name>.app directory."));
-            }
-
             return;
         }
 
