@@ -36,6 +36,14 @@ public class MasqueAppFactory : WebApplicationFactory<Program>
 
     public string DatabaseDirectory => directory;
 
+    /// <summary>Trusts the test PKI's root (Scanner:TrustedRoots), as a lab would; call before the first request.</summary>
+    public MasqueAppFactory TrustingTestPki()
+    {
+        var path = Path.Combine(directory, "test-root.pem");
+        File.WriteAllText(path, TestPki.Shared.Root.ExportCertificatePem());
+        return With("Scanner:TrustedRoots:0", path);
+    }
+
     /// <summary>Overrides a configuration key; call before the first request.</summary>
     public MasqueAppFactory With(string key, string? value)
     {
