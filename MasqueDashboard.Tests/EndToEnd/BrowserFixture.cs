@@ -33,6 +33,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             return;
         }
 
+        App.TrustingTestPki();
         App.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         App.StartServer();
         BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/";

@@ -102,7 +102,7 @@ public sealed class SignInEndToEndTests(BrowserFixture browser)
     }
 
     /// <summary>The repository's docs/ folder, where the README's screenshot lives; null outside a checkout.</summary>
-    private static string? FindDocsFolder()
+    internal static string? FindDocsFolder()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

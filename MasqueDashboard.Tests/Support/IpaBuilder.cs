@@ -72,6 +72,7 @@ public sealed class IpaBuilder
     public static PlistDictionary Dictionary(params (string Key, PlistNode Value)[] entries) =>
         new(entries.Select(entry => KeyValuePair.Create(entry.Key, entry.Value)));
 
+    /// <summary>Sets the bundle name; call it before the options that name app entries (raw entries, links, aliases).</summary>
     public IpaBuilder WithAppName(string appName)
     {
         _appName = appName;
@@ -183,15 +184,30 @@ public sealed class IpaBuilder
     /// <summary>Changes the entry the builder writes for an app file (e.g. <c>Info.plist</c>) before it is written.</summary>
     public IpaBuilder WithAppEntry(string relativePath, Action<ZipEntrySpec> configure)
     {
-        var name = AppDirectory + relativePath;
-        if (!_tweaks.TryGetValue(name, out var list))
+        if (!_tweaks.TryGetValue(relativePath, out var list))
         {
-            _tweaks[name] = list = [];
+            _tweaks[relativePath] = list = [];
         }
 
         list.Add(configure);
         return this;
     }
+
+    /// <summary>An entry climbing out of the app with <c>..</c> segments.</summary>
+    public IpaBuilder WithTraversalEntry(string relativeName = "../../../../private/var/mobile/evil.dylib") =>
+        WithRawEntry(AppDirectory + relativeName, Encoding.UTF8.GetBytes("traversal"));
+
+    /// <summary>An entry with an absolute name.</summary>
+    public IpaBuilder WithAbsoluteEntry(string name = "/private/var/mobile/evil.dylib") =>
+        WithRawEntry(name, Encoding.UTF8.GetBytes("absolute"));
+
+    /// <summary>An app entry whose name separates folders with backslashes, as a Windows tool might write it.</summary>
+    public IpaBuilder WithBackslashEntry(string relativeName = "Frameworks\\evil.dylib") =>
+        WithRawEntry(AppDirectory.Replace('/', '\\') + relativeName, Encoding.UTF8.GetBytes("backslash"));
+
+    /// <summary>A second entry of an app file's name (e.g. another <c>Info.plist</c>) with other content.</summary>
+    public IpaBuilder WithDuplicateEntry(string relativePath, byte[] content) =>
+        WithRawEntry(AppDirectory + relativePath, content);
 
     /// <summary>An app entry that is a symbolic link (Unix mode 0120777) whose content is the target path.</summary>
     public IpaBuilder WithSymlink(string relativePath, string target) =>
@@ -320,11 +336,12 @@ public sealed class IpaBuilder
     {
         var entries = new List<ZipEntrySpec>();
         var directories = new HashSet<string>(StringComparer.Ordinal);
+        var app = AppDirectory;
         void Add(string name, EntryContent content)
         {
             AddDirectoriesFor(name);
             var spec = new ZipEntrySpec { Name = name, Content = content, Method = _method };
-            if (_tweaks.TryGetValue(name, out var tweaks))
+            if (name.StartsWith(app, StringComparison.Ordinal) && _tweaks.TryGetValue(name[app.Length..], out var tweaks))
             {
                 tweaks.ForEach(tweak => tweak(spec));
             }
@@ -349,7 +366,6 @@ public sealed class IpaBuilder
             }
         }
 
-        var app = AppDirectory;
         if (!_withoutInfoPlist)
         {
             Add(app + "Info.plist", EntryContent.Of(InfoPlistBytes));
@@ -389,15 +405,7 @@ public sealed class IpaBuilder
             Add(path, content);
         }
 
-        foreach (var raw in _rawEntries)
-        {
-            if (_tweaks.TryGetValue(raw.Name, out var tweaks))
-            {
-                tweaks.ForEach(tweak => tweak(raw));
-            }
-
-            entries.Add(raw);
-        }
+        entries.AddRange(_rawEntries);
 
         return entries;
     }

@@ -129,7 +129,7 @@ public sealed class ZipArchiveWriter
 
     public bool DataDescriptors { get; init; }
 
-    /// <summary>Entries the end record claims; null for the true count.</summary>
+    /// <summary>Entries the classic end record claims (null: the true count); with ZIP64 the ZIP64 record keeps the true count.</summary>
     public int? DeclaredEntryCount { get; init; }
 
     /// <summary>Central-directory records added after the real ones: (name, index of the entry whose local header they point at).</summary>
@@ -295,7 +295,7 @@ public sealed class ZipArchiveWriter
 
     private void WriteEnd(Stream output, int count, long directoryOffset, long directorySize)
     {
-        var declared = DeclaredEntryCount ?? count;
+        var classicCount = DeclaredEntryCount is { } lie ? (ushort)lie : Zip64 ? ushort.MaxValue : (ushort)count;
         if (Zip64)
         {
             var recordOffset = output.Position;
@@ -304,8 +304,8 @@ public sealed class ZipArchiveWriter
             BinaryPrimitives.WriteUInt64LittleEndian(record.AsSpan(4), 44);
             BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(12), MadeByUnix);
             BinaryPrimitives.WriteUInt16LittleEndian(record.AsSpan(14), 45);
-            BinaryPrimitives.WriteUInt64LittleEndian(record.AsSpan(24), (ulong)declared);
-            BinaryPrimitives.WriteUInt64LittleEndian(record.AsSpan(32), (ulong)declared);
+            BinaryPrimitives.WriteUInt64LittleEndian(record.AsSpan(24), (ulong)count);
+            BinaryPrimitives.WriteUInt64LittleEndian(record.AsSpan(32), (ulong)count);
             BinaryPrimitives.WriteUInt64LittleEndian(record.AsSpan(40), (ulong)directorySize);
             BinaryPrimitives.WriteUInt64LittleEndian(record.AsSpan(48), (ulong)directoryOffset);
             output.Write(record);
@@ -319,8 +319,8 @@ public sealed class ZipArchiveWriter
 
         var end = new byte[22];
         BinaryPrimitives.WriteUInt32LittleEndian(end, 0x06054B50);
-        BinaryPrimitives.WriteUInt16LittleEndian(end.AsSpan(8), Zip64 ? ushort.MaxValue : (ushort)declared);
-        BinaryPrimitives.WriteUInt16LittleEndian(end.AsSpan(10), Zip64 ? ushort.MaxValue : (ushort)declared);
+        BinaryPrimitives.WriteUInt16LittleEndian(end.AsSpan(8), classicCount);
+        BinaryPrimitives.WriteUInt16LittleEndian(end.AsSpan(10), classicCount);
         BinaryPrimitives.WriteUInt32LittleEndian(end.AsSpan(12), Zip64 ? uint.MaxValue : (uint)directorySize);
         BinaryPrimitives.WriteUInt32LittleEndian(end.AsSpan(16), Zip64 ? uint.MaxValue : (uint)directoryOffset);
         output.Write(end);

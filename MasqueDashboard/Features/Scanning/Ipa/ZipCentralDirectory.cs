@@ -49,6 +49,9 @@ internal static class ZipCentralDirectory
         if (locatorOffset >= 0 && ReadUInt32(stream, locatorOffset) == Zip64LocatorSignature)
         {
             var zip64 = ReadZip64End(stream, locatorOffset);
+            ReportDisagreement(report, "entry count", entryCount, ushort.MaxValue, zip64.EntryCount);
+            ReportDisagreement(report, "directory size", directorySize, uint.MaxValue, zip64.DirectorySize);
+            ReportDisagreement(report, "directory offset", directoryOffset, uint.MaxValue, zip64.DirectoryOffset);
             (entryCount, directorySize, directoryOffset, directoryLimit) = (zip64.EntryCount, zip64.DirectorySize, zip64.DirectoryOffset, zip64.RecordOffset);
             multiDisk = zip64.MultiDisk;
         }
@@ -89,6 +92,21 @@ internal static class ZipCentralDirectory
 
         var entries = ReadEntries(stream, (long)directoryOffset, (long)directorySize, (int)entryCount, cancellationToken);
         return new ZipDirectory(entries, (long)directoryOffset, EntriesRead: true);
+    }
+
+    /// <summary>
+    /// A classic end-record field that is not saturated must equal its ZIP64 counterpart: a reader that ignores
+    /// the ZIP64 record (or uses it only for saturated fields) would otherwise see another directory.
+    /// </summary>
+    private static void ReportDisagreement(Action<PackageProblem> report, string field, ulong classic, ulong saturated, ulong zip64)
+    {
+        if (classic != saturated && classic != zip64)
+        {
+            report(new PackageProblem(
+                PackageProblemKind.Unsafe,
+                $"The end record says {classic} for the {field} and the ZIP64 end record {zip64}; readers that trust one or the other see different archives",
+                null));
+        }
     }
 
     /// <summary>The last end record whose comment length reaches exactly the end of the file.</summary>
