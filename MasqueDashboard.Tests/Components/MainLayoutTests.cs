@@ -14,6 +14,7 @@ public sealed class MainLayoutTests : ComponentTestContext
     {
         Services.AddSingleton(Options.Create(new DemoOptions { Seed = demo }));
         AddAuthorization().SetAuthorized("admin@test").SetRoles(Roles.EmmAdmin);
+        Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
         return Render<MainLayout>();
     }
 
