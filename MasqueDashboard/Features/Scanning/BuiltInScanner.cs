@@ -134,6 +134,30 @@ public sealed partial class BuiltInScanner(
             run.Findings.Add(RuleDefinitions.PackageInvalid.Finding($"{app}Info.plist CFBundleExecutable is missing or not a file name.", context.InfoPlistPath));
         }
 
+        // Like `unzip -t`: inflate every entry of the app once, so sizes that lie, CRCs that fail and ratio
+        // bombs are found wherever they hide, not only in the files the other stages read.
+        run.Stage("integrity", token =>
+        {
+            var buffer = new byte[81920];
+            foreach (var name in ipa.AppEntryNames.ToList())
+            {
+                token.ThrowIfCancellationRequested();
+                try
+                {
+                    using var entry = ipa.OpenAppFile(name);
+                    while (entry is not null && entry.Read(buffer) > 0)
+                    {
+                    }
+                }
+                catch (PackageFormatException)
+                {
+                    // The package recorded the problem; it becomes a finding with the others.
+                }
+            }
+
+            return true;
+        });
+
         run.Stage("extensions", token =>
         {
             foreach (var directory in ipa.Extensions)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using MasqueDashboard.Features.Audit;
@@ -32,12 +33,16 @@ public static class CommandLine
                                   the last line.
           scan FILE               Scan an .ipa with the built-in App Reputation scanner (no server needed) and
                                   print the JSON report. Exit code: 0 clean, 1 suspicious, 2 malicious, 3 invalid.
+          bench scan [--file F] [--runs N] [--report docs/BENCHMARKS.md]
+                                  Time a full scan of a ~50 MB .ipa (built when --file is absent) against
+                                  sha256sum + unzip -t of the same file; report the ratio and peak memory
+                                  growth, and append them to the report file. Run it in a Release build.
           db migrate              Create or upgrade the database.
           audit verify            Recompute the audit trail's hash chain; exit 1 when it is broken.
           help                    This text.
         """;
 
-    private static readonly string[] Verbs = ["users", "tokens", "db", "audit", "scan", "help", "--help", "-h"];
+    private static readonly string[] Verbs = ["users", "tokens", "db", "audit", "scan", "bench", "help", "--help", "-h"];
 
     /// <summary>A first argument that is not an option names a verb; options alone start the server.</summary>
     public static bool IsVerb(string[] args) =>
@@ -63,6 +68,7 @@ public static class CommandLine
             "db migrate" => static (_, _, o) => WriteAsync(o, "Database is up to date."),
             "audit verify" => VerifyAuditAsync,
             "scan" => ScanAsync,
+            "bench scan" => BenchScanAsync,
             _ => null,
         };
         if (handler is null)
@@ -184,6 +190,13 @@ public static class CommandLine
         var report = await services.GetRequiredService<AppReputation>().ScanAsync(new ScanRequest(path, sha256, size, Path.GetFileName(path)), CancellationToken.None);
         await output.WriteLineAsync(JsonSerializer.Serialize(report, ReportJson));
         return ExitCodeOf(report.Verdict);
+    }
+
+    private static Task<int> BenchScanAsync(IServiceProvider services, CliArguments args, TextWriter output)
+    {
+        args.AllowOnly("file", "runs", "report");
+        var runs = args.Optional("runs") is { } r ? (int.TryParse(r, CultureInfo.InvariantCulture, out var n) && n is > 0 and <= 50 ? n : throw new CliUsageException("--runs takes 1 to 50.")) : 5;
+        return ScanBenchmark.RunAsync(services, args.Optional("file"), runs, args.Optional("report"), output);
     }
 
     private static readonly JsonSerializerOptions ReportJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
