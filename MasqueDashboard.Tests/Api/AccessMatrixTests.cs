@@ -22,6 +22,9 @@ public sealed class AccessMatrixTests : IClassFixture<MasqueAppFactory>
         { "settings/tokens", D, true }, { "settings/tokens", R, true }, { "settings/tokens", A, true }, { "settings/tokens", U, true },
         { "admin/users", D, false }, { "admin/users", R, false }, { "admin/users", A, true }, { "admin/users", U, false },
         { "audit/trail", D, false }, { "audit/trail", R, false }, { "audit/trail", A, true }, { "audit/trail", U, true },
+        { "apps/upload", D, true }, { "apps/upload", R, false }, { "apps/upload", A, true }, { "apps/upload", U, false },
+        { "apps/submissions", D, true }, { "apps/submissions", R, true }, { "apps/submissions", A, true }, { "apps/submissions", U, true },
+        { "scanner/known-bad", D, false }, { "scanner/known-bad", R, false }, { "scanner/known-bad", A, true }, { "scanner/known-bad", U, true },
     };
 
     public static TheoryData<string, string, HttpStatusCode> Endpoints => new()
@@ -29,6 +32,7 @@ public sealed class AccessMatrixTests : IClassFixture<MasqueAppFactory>
         { "api/v1/me", D, HttpStatusCode.OK }, { "api/v1/me", R, HttpStatusCode.OK }, { "api/v1/me", A, HttpStatusCode.OK }, { "api/v1/me", U, HttpStatusCode.OK },
         { "api/v1/users", D, HttpStatusCode.Forbidden }, { "api/v1/users", R, HttpStatusCode.Forbidden }, { "api/v1/users", A, HttpStatusCode.OK }, { "api/v1/users", U, HttpStatusCode.Forbidden },
         { "api/v1/audit/verify", D, HttpStatusCode.Forbidden }, { "api/v1/audit/verify", R, HttpStatusCode.Forbidden }, { "api/v1/audit/verify", A, HttpStatusCode.OK }, { "api/v1/audit/verify", U, HttpStatusCode.OK },
+        { "api/v1/submissions", D, HttpStatusCode.OK }, { "api/v1/submissions", R, HttpStatusCode.OK }, { "api/v1/submissions", A, HttpStatusCode.OK }, { "api/v1/submissions", U, HttpStatusCode.OK },
     };
 
     [Theory]
@@ -55,6 +59,9 @@ public sealed class AccessMatrixTests : IClassFixture<MasqueAppFactory>
     [InlineData("settings/tokens")]
     [InlineData("admin/users")]
     [InlineData("audit/trail")]
+    [InlineData("apps/upload")]
+    [InlineData("apps/submissions")]
+    [InlineData("scanner/known-bad")]
     [InlineData("Account/Manage")]
     public async Task Anonymous_visitors_are_sent_to_the_login_page(string path)
     {
@@ -99,6 +106,9 @@ public sealed class AccessMatrixTests : IClassFixture<MasqueAppFactory>
     [InlineData("api/v1/me")]
     [InlineData("api/v1/users")]
     [InlineData("api/v1/audit/verify")]
+    [InlineData("api/v1/submissions")]
+    [InlineData("api/v1/submissions/00000000-0000-0000-0000-000000000001")]
+    [InlineData("api/v1/submissions/00000000-0000-0000-0000-000000000001/report.sarif")]
     public async Task Endpoints_refuse_anonymous_calls_with_401(string path)
     {
         using var client = app.CreateNoRedirectClient();

@@ -122,6 +122,48 @@ public sealed class SubmissionServiceTests : IDisposable
         Assert.Contains(SubmissionActions.ScanResumed, actions);
     }
 
+    [Fact]
+    public async Task Reviewers_rescan_and_an_uploader_may_only_retry_a_failed_scan()
+    {
+        var dev = await app.CreateUserAsync("dev@rescan.test", Roles.Developer);
+        var reviewer = await app.CreateUserAsync("reviewer@rescan.test", Roles.SecurityReviewer);
+        var uploaded = await UploadAsync(dev, RandomNumberGenerator.GetBytes(100));
+        Task SetStatusAsync(SubmissionStatus status) => app.WithDbAsync(db => db.Submissions.Where(s => s.Id == uploaded.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, status)));
+        Task RescanAsync(string userId) => app.WithScopeAsync(async s =>
+        {
+            await s.GetRequiredService<SubmissionService>().RescanAsync(await app.ForAsync(userId), uploaded.Id, null);
+            return true;
+        });
+
+        await SetStatusAsync(SubmissionStatus.Scanned);
+        var refusal = await Assert.ThrowsAsync<DomainException>(() => RescanAsync(dev));
+        Assert.Equal(RefusalKind.Forbidden, refusal.Kind);
+
+        // The worker takes the rescan at once: let it finish before the status is set by hand again.
+        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var notifier = app.App.GetRequiredService<SubmissionNotifier>();
+        Task OnChanged(SubmissionChanged c)
+        {
+            if (c.SubmissionId == uploaded.Id && c.Status is SubmissionStatus.Invalid or SubmissionStatus.Scanned or SubmissionStatus.Failed)
+            {
+                finished.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        }
+
+        notifier.Changed += OnChanged;
+        await RescanAsync(reviewer);
+        await finished.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        notifier.Changed -= OnChanged;
+
+        await SetStatusAsync(SubmissionStatus.Failed);
+        await RescanAsync(dev);
+
+        var requests = await app.WithDbAsync(db => db.AuditEvents.CountAsync(e => e.Target == $"submission:{uploaded.Id}" && e.Action == SubmissionActions.RescanRequested));
+        Assert.Equal(2, requests);
+    }
+
     private sealed class BrokenStream(int failAfter) : Stream
     {
         private int position;
