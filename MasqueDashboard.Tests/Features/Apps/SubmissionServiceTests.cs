@@ -112,7 +112,9 @@ public sealed class SubmissionServiceTests : IDisposable
     public async Task A_restart_requeues_interrupted_scans()
     {
         var dev = await app.CreateUserAsync("dev@resume.test", Roles.Developer);
-        var uploaded = await UploadAsync(dev, RandomNumberGenerator.GetBytes(100));
+        UploadResult? result = null;
+        await AfterScanAsync(async () => result = await UploadAsync(dev, RandomNumberGenerator.GetBytes(100)));
+        var uploaded = result!;
         await app.WithDbAsync(db => db.Submissions.Where(s => s.Id == uploaded.Id)
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SubmissionStatus.Scanning)));
 
@@ -127,24 +129,36 @@ public sealed class SubmissionServiceTests : IDisposable
     {
         var dev = await app.CreateUserAsync("dev@rescan.test", Roles.Developer);
         var reviewer = await app.CreateUserAsync("reviewer@rescan.test", Roles.SecurityReviewer);
-        var uploaded = await UploadAsync(dev, RandomNumberGenerator.GetBytes(100));
-        Task SetStatusAsync(SubmissionStatus status) => app.WithDbAsync(db => db.Submissions.Where(s => s.Id == uploaded.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, status)));
+        UploadResult? uploaded = null;
+        await AfterScanAsync(async () => uploaded = await UploadAsync(dev, RandomNumberGenerator.GetBytes(100)));
+        var id = uploaded!.Id;
+        Task SetStatusAsync(SubmissionStatus status) => app.WithDbAsync(db => db.Submissions.Where(s => s.Id == id).ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, status)));
         Task RescanAsync(string userId) => app.WithScopeAsync(async s =>
         {
-            await s.GetRequiredService<SubmissionService>().RescanAsync(await app.ForAsync(userId), uploaded.Id, null);
+            await s.GetRequiredService<SubmissionService>().RescanAsync(await app.ForAsync(userId), id, null);
             return true;
         });
 
         await SetStatusAsync(SubmissionStatus.Scanned);
         var refusal = await Assert.ThrowsAsync<DomainException>(() => RescanAsync(dev));
         Assert.Equal(RefusalKind.Forbidden, refusal.Kind);
+        await AfterScanAsync(() => RescanAsync(reviewer));
 
-        // The worker takes the rescan at once: let it finish before the status is set by hand again.
+        await SetStatusAsync(SubmissionStatus.Failed);
+        await AfterScanAsync(() => RescanAsync(dev));
+
+        var requests = await app.WithDbAsync(db => db.AuditEvents.CountAsync(e => e.Target == $"submission:{id}" && e.Action == SubmissionActions.RescanRequested));
+        Assert.Equal(2, requests);
+    }
+
+    /// <summary>Runs <paramref name="trigger"/> and waits until the scan it queued has finished, so tests never race the worker.</summary>
+    private async Task AfterScanAsync(Func<Task> trigger)
+    {
         var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var notifier = app.App.GetRequiredService<SubmissionNotifier>();
         Task OnChanged(SubmissionChanged c)
         {
-            if (c.SubmissionId == uploaded.Id && c.Status is SubmissionStatus.Invalid or SubmissionStatus.Scanned or SubmissionStatus.Failed)
+            if (c.Status is SubmissionStatus.Invalid or SubmissionStatus.Scanned or SubmissionStatus.Failed)
             {
                 finished.TrySetResult();
             }
@@ -153,15 +167,15 @@ public sealed class SubmissionServiceTests : IDisposable
         }
 
         notifier.Changed += OnChanged;
-        await RescanAsync(reviewer);
-        await finished.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        notifier.Changed -= OnChanged;
-
-        await SetStatusAsync(SubmissionStatus.Failed);
-        await RescanAsync(dev);
-
-        var requests = await app.WithDbAsync(db => db.AuditEvents.CountAsync(e => e.Target == $"submission:{uploaded.Id}" && e.Action == SubmissionActions.RescanRequested));
-        Assert.Equal(2, requests);
+        try
+        {
+            await trigger();
+            await finished.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            notifier.Changed -= OnChanged;
+        }
     }
 
     private sealed class BrokenStream(int failAfter) : Stream
