@@ -62,6 +62,9 @@ public sealed record SampleApp
 
     /// <summary>Extensions: (name, bundle id).</summary>
     public IReadOnlyList<(string Name, string BundleId)> Extensions { get; init; } = [];
+
+    /// <summary>The team whose CodeDirectory signs the extensions' executables; the app's team when null.</summary>
+    public string? ExtensionTeamId { get; init; }
 }
 
 /// <summary>
@@ -111,7 +114,8 @@ public static class SamplePackages
 
         foreach (var (name, bundleId) in app.Extensions)
         {
-            builder.WithExtension(name, x => x.WithInfoPlist(new PlistDictionary(
+            var extensionBinary = Executable(app with { Name = name, BundleId = bundleId, TeamId = app.ExtensionTeamId ?? app.TeamId, CodeTeamId = null, Extensions = [] }, codePki, leaf);
+            builder.WithExtension(name, x => x.WithExecutable(extensionBinary).WithInfoPlist(new PlistDictionary(
             [
                 new("CFBundleIdentifier", new PlistString(bundleId)),
                 new("CFBundleName", new PlistString(name)),

@@ -104,8 +104,20 @@ public sealed class BuiltInScannerTests
     {
         Assert.Contains(RuleIds.MasqueExtensionHijack, await RulesFiredAsync(new SampleApp { Extensions = [("Share", "com.evil.share")] }));
         Assert.DoesNotContain(RuleIds.MasqueExtensionHijack, await RulesFiredAsync(new SampleApp { Extensions = [("Share", "com.example.bank.share")] }));
-        var owner = new CatalogAppView("com.example.bank", "Bank", OtherTeam, [], ["com.example.bank.share"]);
-        Assert.Contains(RuleIds.MasqueExtensionHijack, await RulesFiredAsync(new SampleApp { BundleId = "com.example.bank", Extensions = [("Share", "com.example.bank.share")] }, Trusting with { PublishedApps = [owner] }));
+        var owner = new CatalogAppView("com.example.other", "Other", OtherTeam, [], ["com.example.bank.share"]);
+        Assert.Contains(RuleIds.MasqueExtensionHijack, await RulesFiredAsync(new SampleApp { Extensions = [("Share", "com.example.bank.share")] }, Trusting with { PublishedApps = [owner] }));
+        Assert.DoesNotContain(RuleIds.MasqueExtensionHijack, await RulesFiredAsync(new SampleApp { Extensions = [("Share", "com.example.bank.share")], ExtensionTeamId = OtherTeam }, Trusting with { PublishedApps = [owner] }));
+    }
+
+    [Fact]
+    public async Task An_extensions_own_code_signature_names_its_team()
+    {
+        var report = await ScanAsync(SamplePackages.Build(new SampleApp { Extensions = [("Share", "com.example.bank.share")], ExtensionTeamId = OtherTeam }));
+
+        var extension = Assert.Single(report.Extensions);
+        Assert.Equal("com.example.bank.share", extension.BundleId);
+        Assert.Equal(OtherTeam, extension.TeamId);
+        Assert.Equal("com.apple.share-services", extension.ExtensionPoint);
     }
 
     [Fact]

@@ -213,6 +213,7 @@ public sealed partial class BuiltInScanner(
         }
     }
 
+    /// <summary>An extension's Info.plist, its signing team (the CodeDirectory's, else its profile's) and what it extends.</summary>
     private ExtensionScan ReadExtension(IpaPackage ipa, string directory)
     {
         PlistDictionary? info = null;
@@ -222,16 +223,26 @@ public sealed partial class BuiltInScanner(
         }
 
         string? team = null;
-        if (ipa.ReadExtensionFile(directory, "embedded.mobileprovision") is { } profileBytes)
+        try
         {
-            try
+            if (info?.GetString("CFBundleExecutable") is { Length: > 0 } executable && !executable.Contains('/', StringComparison.Ordinal)
+                && ipa.OpenExtensionFile(directory, executable) is { } stream)
+            {
+                using (stream)
+                {
+                    var binary = MachOReader.Read(stream);
+                    team = binary.Slices.Select(slice => slice.CodeSignature?.PrimaryCodeDirectory.TeamId).FirstOrDefault(t => t is not null);
+                }
+            }
+
+            if (team is null && ipa.ReadExtensionFile(directory, "embedded.mobileprovision") is { } profileBytes)
             {
                 team = ProvisioningProfileReader.Read(profileBytes, roots).Profile.TeamId;
             }
-            catch (PackageFormatException e)
-            {
-                LogExtensionProfileUnreadable(logger, directory, e.Message);
-            }
+        }
+        catch (PackageFormatException e)
+        {
+            LogExtensionUnreadable(logger, directory, e.Message);
         }
 
         return new ExtensionScan(
@@ -242,8 +253,8 @@ public sealed partial class BuiltInScanner(
             team);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Extension {Directory} has an unreadable profile: {Reason}")]
-    private static partial void LogExtensionProfileUnreadable(ILogger logger, string directory, string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Extension {Directory} could not be read whole: {Reason}")]
+    private static partial void LogExtensionUnreadable(ILogger logger, string directory, string reason);
 
     /// <summary>
     /// Runs stages within their time budget and records their outcome. A format error becomes a finding; a
