@@ -63,6 +63,9 @@ public sealed record SampleApp
     /// <summary>Extensions: (name, bundle id).</summary>
     public IReadOnlyList<(string Name, string BundleId)> Extensions { get; init; } = [];
 
+    /// <summary>A universal executable: a signed armv7 slice beside the signed arm64 one.</summary>
+    public bool Fat { get; init; }
+
     /// <summary>The team whose CodeDirectory signs the extensions' executables; the app's team when null.</summary>
     public string? ExtensionTeamId { get; init; }
 }
@@ -143,6 +146,19 @@ public static class SamplePackages
     /// </summary>
     public static byte[] Executable(SampleApp app, TestPki pki, X509Certificate2 leaf)
     {
+        ArgumentNullException.ThrowIfNull(app);
+        if (app.Fat)
+        {
+            var arm64 = Slice(app, pki, leaf, is64Bit: true);
+            var armv7 = Slice(app, pki, leaf, is64Bit: false);
+            return MachOBuilder.Fat([new FatSlice(armv7, MachOBuilder.CpuArm, 9), new FatSlice(arm64, MachOBuilder.CpuArm64, 0)]).Bytes;
+        }
+
+        return Slice(app, pki, leaf, is64Bit: true);
+    }
+
+    private static byte[] Slice(SampleApp app, TestPki pki, X509Certificate2 leaf, bool is64Bit)
+    {
         var symbols = new List<(string Name, byte Type)> { ("__mh_execute_header", 0x0F), ("_main", 0x0F), ("_NSLog", 0x01), ("_objc_release", 0x01) };
         if (app.StackCanary)
         {
@@ -164,6 +180,9 @@ public static class SamplePackages
         {
             var machO = new MachOBuilder
             {
+                Is64Bit = is64Bit,
+                CpuType = is64Bit ? MachOBuilder.CpuArm64 : MachOBuilder.CpuArm,
+                CpuSubtype = is64Bit ? 0u : 9u,
                 Flags = app.Pie ? 0x200085u : 0x85u,
                 Symbols = symbols,
                 Signature = app.CodeSigned
@@ -196,6 +215,9 @@ public static class SamplePackages
                 cms = signed;
                 return new MachOBuilder
                 {
+                    Is64Bit = is64Bit,
+                    CpuType = is64Bit ? MachOBuilder.CpuArm64 : MachOBuilder.CpuArm,
+                    CpuSubtype = is64Bit ? 0u : 9u,
                     Flags = app.Pie ? 0x200085u : 0x85u,
                     Symbols = symbols,
                     Signature = new SignatureSpec

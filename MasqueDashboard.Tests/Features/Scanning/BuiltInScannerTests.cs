@@ -74,6 +74,32 @@ public sealed class BuiltInScannerTests
     }
 
     [Fact]
+    public async Task A_universal_binary_with_both_slices_signed_is_clean()
+    {
+        var report = await ScanAsync(SamplePackages.Build(new SampleApp { Fat = true }));
+
+        Assert.Equal(["armv7", "arm64"], report.Binary!.Architectures);
+        Assert.Empty(report.Findings);
+    }
+
+    [Fact]
+    public async Task A_universal_binary_with_an_unsigned_slice_fires_codesign_missing()
+    {
+        var arm64 = SamplePackages.Executable(new SampleApp(), TestPki.Shared, TestPki.Shared.Distribution);
+        var universal = MasqueDashboard.Tests.Features.Scanning.MachO.MachOBuilder.Fat(
+        [
+            new(new MasqueDashboard.Tests.Features.Scanning.MachO.MachOBuilder { Is64Bit = false, CpuType = 12, CpuSubtype = 9, Signature = null }.Build().Bytes, 12, 9),
+            new(arm64, 0x0100000C, 0),
+        ]).Bytes;
+
+        var report = await ScanAsync(new IpaBuilder("Bank").WithInfoPlist(IpaBuilder.DefaultInfoPlist("Bank", "com.example.bank"))
+            .WithExecutable(universal)
+            .WithProvisioningProfile(SamplePackages.Profile(new SampleApp(), TestPki.Shared, TestPki.Shared.Distribution)).Build());
+
+        Assert.Contains(report.Findings, f => f.RuleId == RuleIds.CodesignMissing && f.Evidence.Contains("armv7", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task An_xml_info_plist_reads_like_a_binary_one()
     {
         var report = await ScanAsync(SamplePackages.Build(new SampleApp { InfoPlistFormat = PlistFormat.Xml }));
