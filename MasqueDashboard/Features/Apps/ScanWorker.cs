@@ -129,9 +129,18 @@ public sealed partial class ScanWorker(
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var s = await db.Set<Submission>().Include(x => x.Findings).SingleAsync(x => x.Id == id, cancellationToken);
+            var s = await db.Set<Submission>().Include(x => x.Findings).Include(x => x.Signers).SingleAsync(x => x.Id == id, cancellationToken);
+            var reopened = false;
+            if (s.StatusBeforeRescan is { } before && status == SubmissionStatus.Scanned)
+            {
+                // A re-evaluation keeps the decision, unless an approved build now looks worse than when it was approved.
+                reopened = before == SubmissionStatus.Approved && report is not null && s.ReviewedVerdict is { } decided && report.Verdict > decided;
+                status = reopened ? SubmissionStatus.Scanned : before;
+            }
+
+            s.StatusBeforeRescan = null;
             s.Status = status;
-            s.StatusReason = reason;
+            s.StatusReason = reopened ? "Returned to review: a rescan after approval found a worse verdict." : reason;
             s.StatusChangedAtUtc = time.GetUtcNow().UtcDateTime;
             if (report is not null)
             {
@@ -147,7 +156,14 @@ public sealed partial class ScanWorker(
                 db.RemoveRange(s.Findings);
                 s.Findings = report.Findings.Select(f => new SubmissionFinding
                 {
-                    RuleId = f.RuleId, Severity = f.Severity, Title = f.Title, Evidence = f.Evidence, Remediation = f.Remediation, Source = f.Source,
+                    RuleId = f.RuleId, Severity = f.Severity, Title = Truncate(f.Title, 256), Evidence = Truncate(f.Evidence, 4000), Remediation = Truncate(f.Remediation, 1000), Source = Truncate(f.Source, 64),
+                }).ToList();
+                s.UrlSchemes = Spaced(report.App?.UrlSchemes ?? []);
+                s.ExtensionBundleIds = Spaced(report.Extensions.Select(x => x.BundleId).OfType<string>());
+                db.RemoveRange(s.Signers);
+                s.Signers = report.SignerCertificates.Select(c => new SubmissionSigner
+                {
+                    Sha1 = c.Sha1, Sha256 = c.Sha256, Subject = Truncate(c.Subject, 1000), TeamId = TeamOf(c.Subject) ?? report.TeamId, NotAfterUtc = c.NotAfter.UtcDateTime, Role = c.Role,
                 }).ToList();
             }
 
@@ -156,12 +172,26 @@ public sealed partial class ScanWorker(
                 : new { status = status.ToString(), verdict = report.Verdict.ToString(), report.RiskScore, rules = report.Findings.Select(f => f.RuleId).Distinct().ToList() };
             await audit.AppendAsync(db, Scanner, status == SubmissionStatus.Failed ? SubmissionActions.ScanFailed : SubmissionActions.ScanCompleted,
                 SubmissionService.Target(id), details, cancellationToken);
+            if (reopened)
+            {
+                await audit.AppendAsync(db, Scanner, SubmissionActions.ReturnedToReview, SubmissionService.Target(id),
+                    new { approvedVerdict = s.ReviewedVerdict?.ToString(), verdict = report!.Verdict.ToString() }, cancellationToken);
+            }
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
         await notifier.PublishAsync(new SubmissionChanged(id, status));
     }
+
+    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
+
+    private static string Spaced(IEnumerable<string> values) => Truncate(" " + string.Join(' ', values.Where(v => !v.Contains(' ', StringComparison.Ordinal)).Distinct()) + " ", 4000);
+
+    /// <summary>The Team ID in an Apple signing certificate's subject (its OU), when it has that shape.</summary>
+    private static string? TeamOf(string subject) =>
+        subject.Split(',').Select(p => p.Trim()).FirstOrDefault(p => p.StartsWith("OU=", StringComparison.Ordinal))?[3..] is { Length: 10 } ou
+        && ou.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c)) ? ou : null;
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Scan of submission {SubmissionId} failed")]
     private static partial void LogScanFailed(ILogger logger, Exception exception, Guid submissionId);

@@ -67,6 +67,59 @@ public sealed class Submission
     public string? ReportJson { get; set; }
 
     public List<SubmissionFinding> Findings { get; set; } = [];
+
+    /// <summary>Declared URL schemes, space-separated with a space at each end (" a b "), so a scheme can be matched whole.</summary>
+    public string UrlSchemes { get; set; } = " ";
+
+    /// <summary>Extension bundle ids, space-separated with a space at each end.</summary>
+    public string ExtensionBundleIds { get; set; } = " ";
+
+    /// <summary>The certificates that signed the package (from the latest scan), for signer and revocation queries.</summary>
+    public List<SubmissionSigner> Signers { get; set; } = [];
+
+    /// <summary>Set while a re-evaluation (catalog or signer change) rescans a decided submission: the status to return to.</summary>
+    public SubmissionStatus? StatusBeforeRescan { get; set; }
+
+    public string? ReviewerId { get; set; }
+
+    public string? ReviewerEmail { get; set; }
+
+    public DateTime? ReviewedAtUtc { get; set; }
+
+    public string? ReviewJustification { get; set; }
+
+    /// <summary>Set when a Suspicious or Malicious verdict was approved anyway: flagged wherever the app appears.</summary>
+    public string? OverrideReason { get; set; }
+
+    /// <summary>The verdict the reviewer decided on; a later rescan that worsens it returns the submission to review.</summary>
+    public Verdict? ReviewedVerdict { get; set; }
+
+    public string? PublisherId { get; set; }
+
+    public string? PublisherEmail { get; set; }
+
+    public DateTime? PublishedAtUtc { get; set; }
+}
+
+/// <summary>A certificate that signed a submission's package.</summary>
+public sealed class SubmissionSigner
+{
+    public long Id { get; set; }
+
+    public Guid SubmissionId { get; set; }
+
+    /// <summary>Lower-case hex.</summary>
+    public required string Sha1 { get; set; }
+
+    public required string Sha256 { get; set; }
+
+    public required string Subject { get; set; }
+
+    public string? TeamId { get; set; }
+
+    public DateTime NotAfterUtc { get; set; }
+
+    public required string Role { get; set; }
 }
 
 /// <summary>A finding of the latest scan of a submission, as a row (counted, filtered, charted).</summary>

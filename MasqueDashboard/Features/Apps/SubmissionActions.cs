@@ -10,4 +10,11 @@ public static class SubmissionActions
     public const string ScanFailed = "scan.failed";
     public const string ScanResumed = "scan.resumed";
     public const string RescanRequested = "scan.rescan-requested";
+    public const string Reevaluated = "scan.reevaluation-queued";
+    public const string ReturnedToReview = "review.reopened";
+    public const string Approved = "review.approved";
+    public const string Rejected = "review.rejected";
+    public const string Published = "catalog.published";
+    public const string Retired = "catalog.retired";
+    public const string OwnershipTransferred = "catalog.ownership-transferred";
 }

@@ -214,6 +214,8 @@ public sealed class SubmissionService(
         }
 
         var previous = s.Status;
+        // A decided submission keeps its decision through a rescan unless its verdict gets worse (the worker judges).
+        s.StatusBeforeRescan = previous is SubmissionStatus.Scanned or SubmissionStatus.Approved or SubmissionStatus.Rejected ? previous : null;
         s.Status = SubmissionStatus.Queued;
         s.StatusReason = null;
         s.StatusChangedAtUtc = time.GetUtcNow().UtcDateTime;

@@ -1,5 +1,7 @@
 using MasqueDashboard.Features.Apps;
 using MasqueDashboard.Features.Audit;
+using MasqueDashboard.Features.Catalog;
+using MasqueDashboard.Features.Signers;
 using MasqueDashboard.Features.Scanning;
 using MasqueDashboard.Features.Users;
 using MasqueDashboard.Features.Users.ApiTokens;
@@ -23,6 +25,16 @@ public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<Appli
     public DbSet<SubmissionFinding> SubmissionFindings => Set<SubmissionFinding>();
 
     public DbSet<KnownMalwareHash> KnownMalwareHashes => Set<KnownMalwareHash>();
+
+    public DbSet<SubmissionSigner> SubmissionSigners => Set<SubmissionSigner>();
+
+    public DbSet<CatalogApp> CatalogApps => Set<CatalogApp>();
+
+    public DbSet<CatalogAppVersion> CatalogAppVersions => Set<CatalogAppVersion>();
+
+    public DbSet<TrustedSigner> TrustedSigners => Set<TrustedSigner>();
+
+    public DbSet<RevokedCertificate> RevokedCertificates => Set<RevokedCertificate>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -76,6 +88,73 @@ public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<Appli
             e.HasIndex(x => x.UploadedAtUtc);
             e.HasIndex(x => x.BundleId);
             e.HasMany(x => x.Findings).WithOne().HasForeignKey(f => f.SubmissionId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(x => x.Signers).WithOne().HasForeignKey(f => f.SubmissionId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(x => x.StatusBeforeRescan).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.UrlSchemes).HasMaxLength(4000);
+            e.Property(x => x.ExtensionBundleIds).HasMaxLength(4000);
+            e.Property(x => x.ReviewedVerdict).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.ReviewerId).HasMaxLength(64);
+            e.Property(x => x.ReviewerEmail).HasMaxLength(256);
+            e.Property(x => x.ReviewJustification).HasMaxLength(4000);
+            e.Property(x => x.OverrideReason).HasMaxLength(4000);
+            e.Property(x => x.PublisherId).HasMaxLength(64);
+            e.Property(x => x.PublisherEmail).HasMaxLength(256);
+        });
+
+        builder.Entity<SubmissionSigner>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Sha1).HasMaxLength(40);
+            e.Property(x => x.Sha256).HasMaxLength(64);
+            e.Property(x => x.Subject).HasMaxLength(1000);
+            e.Property(x => x.TeamId).HasMaxLength(32);
+            e.Property(x => x.Role).HasMaxLength(64);
+            e.HasIndex(x => x.Sha1);
+            e.HasIndex(x => x.TeamId);
+        });
+
+        builder.Entity<CatalogApp>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.BundleId).HasMaxLength(256);
+            e.HasIndex(x => x.BundleId).IsUnique();
+            e.Property(x => x.Name).HasMaxLength(256);
+            e.Property(x => x.TeamId).HasMaxLength(32);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.StatusReason).HasMaxLength(2000);
+            e.Property(x => x.CurrentVersion).HasMaxLength(64);
+            e.Property(x => x.Distribution).HasMaxLength(32);
+            e.Property(x => x.UrlSchemes).HasMaxLength(4000);
+            e.Property(x => x.ExtensionBundleIds).HasMaxLength(4000);
+            e.Property(x => x.ApprovedByEmail).HasMaxLength(256);
+            e.Property(x => x.PublishedByEmail).HasMaxLength(256);
+            e.HasMany(x => x.Versions).WithOne().HasForeignKey(v => v.CatalogAppId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<CatalogAppVersion>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Version).HasMaxLength(64);
+            e.Property(x => x.TeamId).HasMaxLength(32);
+            e.Property(x => x.ApprovedByEmail).HasMaxLength(256);
+            e.Property(x => x.PublishedByEmail).HasMaxLength(256);
+        });
+
+        builder.Entity<TrustedSigner>(e =>
+        {
+            e.HasKey(x => x.TeamId);
+            e.Property(x => x.TeamId).HasMaxLength(32);
+            e.Property(x => x.Name).HasMaxLength(256);
+            e.Property(x => x.CertificateSha1).HasMaxLength(40);
+            e.Property(x => x.AddedBy).HasMaxLength(256);
+        });
+
+        builder.Entity<RevokedCertificate>(e =>
+        {
+            e.HasKey(x => x.Sha1);
+            e.Property(x => x.Sha1).HasMaxLength(40);
+            e.Property(x => x.Reason).HasMaxLength(2000);
+            e.Property(x => x.RevokedBy).HasMaxLength(256);
         });
 
         builder.Entity<SubmissionFinding>(e =>

@@ -62,6 +62,7 @@ public static class MasqueDashboardHosting
             .Validate(o => o.StageTimeout > TimeSpan.Zero, "Scanner:StageTimeout must be positive.")
             .Validate(o => string.IsNullOrEmpty(o.External.Url) || Uri.TryCreate(o.External.Url, UriKind.Absolute, out _), "Scanner:External:Url must be an absolute URL.")
             .ValidateOnStart();
+        services.AddOptions<Features.Reviews.WorkflowOptions>().Bind(configuration.GetSection(Features.Reviews.WorkflowOptions.Section));
         services.AddOptions<DemoOptions>()
             .Bind(configuration.GetSection(DemoOptions.Section))
             .PostConfigure(o => o.Seed &= environment.IsDevelopment());
@@ -111,6 +112,9 @@ public static class MasqueDashboardHosting
         api.MapUsersApi();
         api.MapAuditApi();
         api.MapAppsApi();
+        Features.Reviews.ReviewsApi.MapReviewsApi(api);
+        Features.Catalog.CatalogApi.MapCatalogApi(api);
+        Features.Signers.SignersApi.MapSignersApi(api);
         app.MapReportDownloads();
         app.MapFallback("/api/{**path}", () => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such API endpoint. See /openapi/v1.json."))
             .ExcludeFromDescription();
@@ -136,6 +140,10 @@ public static class MasqueDashboardHosting
         services.AddSingleton<SubmissionNotifier>();
         services.AddScoped<SubmissionService>();
         services.AddScoped<KnownMalwareHashService>();
+        services.AddSingleton<Reevaluation>();
+        services.AddScoped<Features.Reviews.ReviewService>();
+        services.AddScoped<Features.Catalog.CatalogService>();
+        services.AddScoped<Features.Signers.SignerService>();
         services.AddSingleton<ICatalogView, ScannerCatalogView>();
         services.AddSingleton(sp => Features.Scanning.Provisioning.TrustRoots.FromFiles(
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ScannerOptions>>().Value.TrustedRoots));
@@ -211,6 +219,8 @@ public static class MasqueDashboardHosting
 
         services.AddAuthorization(options =>
         {
+            options.AddPolicy(Features.Reviews.SeparationOfDutiesRequirement.ApprovePolicy, p => p.AddRequirements(new Features.Reviews.SeparationOfDutiesRequirement(Features.Reviews.DutyStep.Approve)));
+            options.AddPolicy(Features.Reviews.SeparationOfDutiesRequirement.PublishPolicy, p => p.AddRequirements(new Features.Reviews.SeparationOfDutiesRequirement(Features.Reviews.DutyStep.Publish)));
             foreach (var capability in Capabilities.Definitions)
             {
                 options.AddPolicy(capability.Name, policy =>
@@ -225,6 +235,7 @@ public static class MasqueDashboardHosting
             }
         });
         services.AddSingleton<IAuthorizationHandler, TwoFactorEnrolledHandler>();
+        services.AddSingleton<IAuthorizationHandler, Features.Reviews.SeparationOfDutiesHandler>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, PageAuthorizationResultHandler>();
     }
 }
