@@ -25,6 +25,9 @@ public sealed class AccessMatrixTests : IClassFixture<MasqueAppFactory>
         { "apps/upload", D, true }, { "apps/upload", R, false }, { "apps/upload", A, true }, { "apps/upload", U, false },
         { "apps/submissions", D, true }, { "apps/submissions", R, true }, { "apps/submissions", A, true }, { "apps/submissions", U, true },
         { "scanner/known-bad", D, false }, { "scanner/known-bad", R, false }, { "scanner/known-bad", A, true }, { "scanner/known-bad", U, true },
+        { "reviews", D, false }, { "reviews", R, true }, { "reviews", A, false }, { "reviews", U, false },
+        { "catalog", D, true }, { "catalog", R, true }, { "catalog", A, true }, { "catalog", U, true },
+        { "signers", D, false }, { "signers", R, false }, { "signers", A, true }, { "signers", U, true },
     };
 
     public static TheoryData<string, string, HttpStatusCode> Endpoints => new()
@@ -33,6 +36,8 @@ public sealed class AccessMatrixTests : IClassFixture<MasqueAppFactory>
         { "api/v1/users", D, HttpStatusCode.Forbidden }, { "api/v1/users", R, HttpStatusCode.Forbidden }, { "api/v1/users", A, HttpStatusCode.OK }, { "api/v1/users", U, HttpStatusCode.Forbidden },
         { "api/v1/audit/verify", D, HttpStatusCode.Forbidden }, { "api/v1/audit/verify", R, HttpStatusCode.Forbidden }, { "api/v1/audit/verify", A, HttpStatusCode.OK }, { "api/v1/audit/verify", U, HttpStatusCode.OK },
         { "api/v1/submissions", D, HttpStatusCode.OK }, { "api/v1/submissions", R, HttpStatusCode.OK }, { "api/v1/submissions", A, HttpStatusCode.OK }, { "api/v1/submissions", U, HttpStatusCode.OK },
+        { "api/v1/reviews", D, HttpStatusCode.Forbidden }, { "api/v1/reviews", R, HttpStatusCode.OK }, { "api/v1/reviews", A, HttpStatusCode.Forbidden }, { "api/v1/reviews", U, HttpStatusCode.Forbidden },
+        { "api/v1/catalog", D, HttpStatusCode.OK }, { "api/v1/catalog", R, HttpStatusCode.OK }, { "api/v1/catalog", A, HttpStatusCode.OK }, { "api/v1/catalog", U, HttpStatusCode.OK },
     };
 
     [Theory]
@@ -62,6 +67,9 @@ public sealed class AccessMatrixTests : IClassFixture<MasqueAppFactory>
     [InlineData("apps/upload")]
     [InlineData("apps/submissions")]
     [InlineData("scanner/known-bad")]
+    [InlineData("reviews")]
+    [InlineData("catalog")]
+    [InlineData("signers")]
     [InlineData("Account/Manage")]
     public async Task Anonymous_visitors_are_sent_to_the_login_page(string path)
     {
