@@ -80,7 +80,7 @@ public class MasqueAppFactory : WebApplicationFactory<Program>
     {
         get
         {
-            _ = Server;
+            StartServer();
             return Services;
         }
     }
