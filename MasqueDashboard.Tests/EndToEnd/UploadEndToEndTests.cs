@@ -13,7 +13,8 @@ public sealed class UploadEndToEndTests(BrowserFixture browser)
     {
         browser.RequireBrowser();
         var path = Path.Combine(Path.GetTempPath(), $"Bank-{Guid.NewGuid():N}.ipa");
-        await File.WriteAllBytesAsync(path, SamplePackages.Build(new SampleApp { AllowsArbitraryLoads = true }));
+        // A High finding whatever the organisation trusts (other browser tests trust the test team).
+        await File.WriteAllBytesAsync(path, SamplePackages.Build(new SampleApp { AllowsArbitraryLoads = true, CodeTeamId = "OTHER12345" }));
         try
         {
             var context = await browser.Browser!.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });

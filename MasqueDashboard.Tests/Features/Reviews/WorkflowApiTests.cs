@@ -45,6 +45,11 @@ public sealed class WorkflowApiTests : IDisposable
         var approve = await reviewer.PostAsJsonAsync($"api/v1/submissions/{id}/review", new { decision = "approve", comment = "Clean report from our own team." });
         Assert.Equal(HttpStatusCode.OK, approve.StatusCode);
 
+        using (var decided = JsonDocument.Parse(await dev.GetStringAsync($"api/v1/submissions/{id}")))
+        {
+            Assert.Equal("Clean report from our own team.", decided.RootElement.GetProperty("review").GetProperty("justification").GetString());
+        }
+
         var selfPublish = await reviewer.PostAsync($"api/v1/submissions/{id}/publish", null);
         Assert.Equal(HttpStatusCode.Forbidden, selfPublish.StatusCode);
         Assert.Equal(SeparationOfDutiesRequirement.ApproverCannotPublish, await DetailAsync(selfPublish));

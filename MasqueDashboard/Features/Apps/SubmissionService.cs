@@ -29,6 +29,9 @@ public sealed record SubmissionQuery(
 
 public sealed record TimelineEntry(DateTime AtUtc, string Actor, string Action, string Details);
 
+/// <summary>The sign-off and publication of a submission, as the report page and the API show them.</summary>
+public sealed record ReviewRecord(string? ReviewerEmail, DateTime? ReviewedAtUtc, string? Justification, string? OverrideReason, string? PublisherEmail, DateTime? PublishedAtUtc);
+
 public sealed record SubmissionDetail(
     SubmissionRow Summary,
     string PackageSha256,
@@ -38,7 +41,10 @@ public sealed record SubmissionDetail(
     DateTime? ScannedAtUtc,
     ScanReport? Report,
     bool CanRescan,
-    IReadOnlyList<TimelineEntry> Timeline);
+    IReadOnlyList<TimelineEntry> Timeline)
+{
+    public ReviewRecord? Review { get; init; }
+}
 
 /// <param name="DuplicateOfId">Set when the same bytes were uploaded before: the first submission.</param>
 public sealed record UploadResult(Guid Id, SubmissionStatus Status, string Sha256, Guid? DuplicateOfId);
@@ -195,7 +201,10 @@ public sealed class SubmissionService(
         return new SubmissionDetail(
             new SubmissionRow(s.Id, s.FileName, s.AppName, s.BundleId, s.Version, s.UploaderEmail, s.UploadedAtUtc, s.Status, s.Verdict, s.RiskScore, s.SizeBytes),
             s.PackageSha256, s.StatusReason, s.DuplicateOfId, s.ScanAttempts, s.ScannedAtUtc, report,
-            await CanRescanAsync(by, s), timeline);
+            await CanRescanAsync(by, s), timeline)
+        {
+            Review = s.ReviewedAtUtc is null ? null : new ReviewRecord(s.ReviewerEmail, s.ReviewedAtUtc, s.ReviewJustification, s.OverrideReason, s.PublisherEmail, s.PublishedAtUtc),
+        };
     }
 
     /// <summary>Queues a new scan: reviewers and administrators at any time after a scan, the uploader to retry a failed one.</summary>

@@ -22,6 +22,7 @@ public sealed record SubmissionResponse(
     int? RiskScore,
     IReadOnlyList<CertificateResponse> SignerCertificates,
     IReadOnlyList<FindingResponse> Findings,
+    ReviewRecord? Review,
     ScanReport? Report)
 {
     public static SubmissionResponse From(SubmissionDetail detail)
@@ -44,6 +45,7 @@ public sealed record SubmissionResponse(
             s.RiskScore,
             report?.SignerCertificates.Select(c => new CertificateResponse(c.Sha1, c.Sha256, c.Subject, c.NotAfter)).ToList() ?? [],
             report?.Findings.Select(f => new FindingResponse(f.RuleId, f.Severity.ToString(), f.Title, f.Evidence, f.Remediation, f.Source, f.Path)).ToList() ?? [],
+            detail.Review,
             report);
     }
 }
