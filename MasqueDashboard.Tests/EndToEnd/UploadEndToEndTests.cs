@@ -27,6 +27,7 @@ public sealed class UploadEndToEndTests(BrowserFixture browser)
 
             await page.GotoAsync(browser.BaseUrl + "apps/upload");
             await page.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 15_000 });
+            await page.GetByTestId("upload-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 15_000 });
             await page.Locator("input[type=file]").SetInputFilesAsync(path);
             await Assertions.Expect(page.GetByTestId("picked")).ToContainTextAsync("Bank-");
             await page.GetByTestId("upload").ClickAsync();

@@ -59,7 +59,9 @@ public sealed class WorkflowEndToEndTests(BrowserFixture browser)
         {
             var developer = await SignInAsync("developer@masque.test");
             await GoAsync(developer, browser.BaseUrl + "apps/upload");
+            await developer.GetByTestId("upload-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 15_000 });
             await developer.Locator("input[type=file]").SetInputFilesAsync(path);
+            await Assertions.Expect(developer.GetByTestId("picked")).ToContainTextAsync("Wf-");
             await developer.GetByTestId("upload").ClickAsync();
             await Assertions.Expect(developer.GetByTestId("submission-status")).ToHaveTextAsync("Scanned", new() { Timeout = 30_000 });
             await developer.Context.CloseAsync();

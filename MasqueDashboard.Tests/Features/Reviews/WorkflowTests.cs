@@ -176,7 +176,9 @@ public sealed class WorkflowTests : IDisposable
         var refusal = await Assert.ThrowsAsync<DomainException>(() => PublishAsync(admin2, impostor));
         Assert.Contains("transfer ownership", refusal.Message, StringComparison.Ordinal);
 
-        await app.WithScopeAsync(async s => { await s.GetRequiredService<CatalogService>().TransferOwnershipAsync(await app.ForAsync(admin), catalogApp.Id, "ZZZZZ99999", "Acquisition of the app by Z Corp.", null); return true; });
+        // The transfer re-evaluates the impostor (now the owner's build): wait for that rescan before publishing.
+        await app.AfterScanAsync(() => app.WithScopeAsync(async s => { await s.GetRequiredService<CatalogService>().TransferOwnershipAsync(await app.ForAsync(admin), catalogApp.Id, "ZZZZZ99999", "Acquisition of the app by Z Corp.", null); return true; }));
+        Assert.Equal(SubmissionStatus.Approved, (await SubmissionAsync(impostor)).Status);
         var moved = await PublishAsync(admin2, impostor);
         Assert.Equal("ZZZZZ99999", moved.TeamId);
         Assert.Equal(SubmissionStatus.Retired, (await SubmissionAsync(genuine)).Status);
