@@ -32,7 +32,16 @@ public sealed class UploadEndToEndTests(BrowserFixture browser)
             await Assertions.Expect(page.GetByTestId("picked")).ToContainTextAsync("Bank-");
             await page.GetByTestId("upload").ClickAsync();
 
-            await page.WaitForURLAsync(url => url.Contains("/apps/submissions/", StringComparison.Ordinal), new() { Timeout = 30_000 });
+            try
+            {
+                await page.WaitForURLAsync(url => url.Contains("/apps/submissions/", StringComparison.Ordinal), new() { Timeout = 60_000 });
+            }
+            catch (TimeoutException)
+            {
+                await page.ScreenshotAsync(new() { Path = "/tmp/upload-timeout.png", FullPage = true });
+                await File.WriteAllTextAsync("/tmp/upload-timeout.html", await page.ContentAsync());
+                throw;
+            }
             await Assertions.Expect(page.GetByTestId("submission-status")).ToHaveTextAsync("Scanned", new() { Timeout = 30_000 });
             await Assertions.Expect(page.GetByTestId("verdict")).ToContainTextAsync("Suspicious");
             await Assertions.Expect(page.GetByTestId("finding-ATS-ARBITRARY-LOADS")).ToBeVisibleAsync();

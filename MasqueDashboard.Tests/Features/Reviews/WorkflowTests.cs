@@ -171,6 +171,8 @@ public sealed class WorkflowTests : IDisposable
         var report = await app.WithScopeAsync(async s => await s.GetRequiredService<SubmissionService>().GetAsync(await app.ForAsync(reviewer), impostor));
         Assert.Contains(report.Report!.Findings, f => f.RuleId == RuleIds.MasqueBundleHijack);
         Assert.Equal(Verdict.Malicious, report.Summary.Verdict);
+        var overview = await app.WithScopeAsync(async s => await s.GetRequiredService<MasqueDashboard.Features.Overview.OverviewService>().LoadAsync(await app.ForAsync(admin)));
+        Assert.Equal(1, overview.Submissions!.MasqueDetections[^1].Count);
 
         await DecideAsync(reviewer, impostor, approve: true, "Testing the catalog's ownership rule.", "Deliberate: checking the publish refusal.");
         var refusal = await Assert.ThrowsAsync<DomainException>(() => PublishAsync(admin2, impostor));

@@ -16,7 +16,11 @@ public sealed record UserCounts(IReadOnlyDictionary<string, int> ByRole, int Tot
 public sealed record AuditSummary(long Events, long FailedSignIns24h, DateTime? LastEventAtUtc);
 
 /// <param name="OwnOnly">True when the counts cover only the user's own uploads (a Developer).</param>
-public sealed record SubmissionSummary(bool OwnOnly, int Total, int InQueue, int AwaitingReview, int Failed, IReadOnlyDictionary<Verdict, int> Verdicts);
+public sealed record SubmissionSummary(bool OwnOnly, int Total, int InQueue, int AwaitingReview, int Failed, IReadOnlyDictionary<Verdict, int> Verdicts)
+{
+    /// <summary>Submissions with a MASQUE-* finding per UTC day of their scan, the last <see cref="OverviewService.SignInDays"/> days.</summary>
+    public IReadOnlyList<(DateOnly Day, int Count)> MasqueDetections { get; init; } = [];
+}
 
 /// <summary>What the overview shows a user: only the cards their capabilities allow, each from one query.</summary>
 public sealed record OverviewModel(
@@ -55,7 +59,7 @@ public sealed class OverviewService(IDbContextFactory<MasqueDbContext> contexts,
             seesAll || uploads ? await SubmissionSummaryAsync(db, seesAll ? null : userId, cancellationToken) : null);
     }
 
-    private static async Task<SubmissionSummary> SubmissionSummaryAsync(MasqueDbContext db, string? ownerId, CancellationToken cancellationToken)
+    private async Task<SubmissionSummary> SubmissionSummaryAsync(MasqueDbContext db, string? ownerId, CancellationToken cancellationToken)
     {
         var submissions = db.Submissions.AsNoTracking();
         if (ownerId is not null)
@@ -66,13 +70,23 @@ public sealed class OverviewService(IDbContextFactory<MasqueDbContext> contexts,
         var byStatus = await submissions.GroupBy(s => s.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
         var byVerdict = await submissions.Where(s => s.Verdict != null).GroupBy(s => s.Verdict!.Value).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
         int Count(params SubmissionStatus[] statuses) => byStatus.Where(x => statuses.Contains(x.Key)).Sum(x => x.Count);
+        var from = time.GetUtcNow().UtcDateTime.Date.AddDays(-(SignInDays - 1));
+        var detections = await submissions
+            .Where(s => s.ScannedAtUtc >= from && db.SubmissionFindings.Any(f => f.SubmissionId == s.Id && f.RuleId.StartsWith("MASQUE-")))
+            .GroupBy(s => s.ScannedAtUtc!.Value.Date)
+            .Select(g => new { Day = g.Key, Count = g.Count() })
+            .ToListAsync(cancellationToken);
         return new SubmissionSummary(
             ownerId is not null,
             byStatus.Sum(x => x.Count),
             Count(SubmissionStatus.Uploaded, SubmissionStatus.Queued, SubmissionStatus.Scanning),
             Count(SubmissionStatus.Scanned),
             Count(SubmissionStatus.Failed),
-            byVerdict.ToDictionary(x => x.Key, x => x.Count));
+            byVerdict.ToDictionary(x => x.Key, x => x.Count))
+        {
+            MasqueDetections = Enumerable.Range(0, SignInDays).Select(i => from.AddDays(i))
+                .Select(day => (DateOnly.FromDateTime(day), detections.Where(d => d.Day == day).Sum(d => d.Count))).ToList(),
+        };
     }
 
     /// <summary>Console sign-ins per UTC day by outcome, the last <see cref="SignInDays"/> days, today included.</summary>
