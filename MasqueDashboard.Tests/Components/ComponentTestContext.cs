@@ -14,8 +14,6 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
 
-    protected void RenderPopoverProvider() => Render<MudPopoverProvider>();
-
     public Task InitializeAsync() => Task.CompletedTask;
 
     // MudBlazor registers services that only dispose asynchronously; xUnit 2 calls this before Dispose.

@@ -236,6 +236,4 @@ public static class SamplePackages
 
         throw new InvalidOperationException("The code signature did not settle to a stable size.");
     }
-
-    public static string Utf8(byte[] bytes) => Encoding.UTF8.GetString(bytes);
 }

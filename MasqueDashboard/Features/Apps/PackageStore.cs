@@ -93,8 +93,6 @@ public sealed class PackageStore
         }
     }
 
-    public bool Exists(string sha256) => File.Exists(PathOf(sha256));
-
     public void Delete(string sha256) => File.Delete(PathOf(sha256));
 
     public FileStream OpenRead(string sha256) =>

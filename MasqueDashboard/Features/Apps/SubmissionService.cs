@@ -235,10 +235,6 @@ public sealed class SubmissionService(
         await notifier.PublishAsync(new SubmissionChanged(id, SubmissionStatus.Queued));
     }
 
-    /// <summary>Opens the stored package of a submission the caller may see (for report exports).</summary>
-    public async Task<ScanReport?> GetReportAsync(ClaimsPrincipal by, Guid id, CancellationToken cancellationToken = default) =>
-        (await GetAsync(by, id, cancellationToken)).Report;
-
     public static string Target(Guid id) => $"submission:{id}";
 
     private async Task<bool> OwnOnlyAsync(ClaimsPrincipal by)

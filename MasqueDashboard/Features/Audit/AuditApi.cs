@@ -17,11 +17,6 @@ public static class AuditApi
         return api;
     }
 
-    private static async Task<Ok<AuditVerification>> VerifyAsync(ClaimsPrincipal user, HttpContext context, IAuditLog audit, CancellationToken cancellationToken)
-    {
-        var result = await audit.VerifyAsync(cancellationToken: cancellationToken);
-        await audit.RecordAsync(AuditActor.From(user, context.Connection.RemoteIpAddress?.ToString()), AuditActions.AuditVerified, "audit-trail",
-            new { result.IsIntact, result.EventCount, result.HeadSequence, result.FirstBrokenSequence, via = "api" }, cancellationToken);
-        return TypedResults.Ok(result);
-    }
+    private static async Task<Ok<AuditVerification>> VerifyAsync(ClaimsPrincipal user, HttpContext context, AuditTrailService trail, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await trail.VerifyAsync(user, context.Connection.RemoteIpAddress?.ToString(), progress: null, via: "api", cancellationToken));
 }

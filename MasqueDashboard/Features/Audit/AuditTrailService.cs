@@ -51,12 +51,13 @@ public sealed class AuditTrailService(IDbContextFactory<MasqueDbContext> context
         return new Paged<AuditEvent>(items, total);
     }
 
-    public async Task<AuditVerification> VerifyAsync(ClaimsPrincipal by, string? clientIp, IProgress<AuditVerificationProgress>? progress, CancellationToken cancellationToken = default)
+    /// <param name="via">Where the check was asked for ("console", "api"), recorded with its outcome.</param>
+    public async Task<AuditVerification> VerifyAsync(ClaimsPrincipal by, string? clientIp, IProgress<AuditVerificationProgress>? progress, string via = "console", CancellationToken cancellationToken = default)
     {
         await authorization.RequireAsync(by, Capabilities.CanReadAudit);
         var result = await audit.VerifyAsync(progress, cancellationToken);
         await audit.RecordAsync(AuditActor.From(by, clientIp), AuditActions.AuditVerified, "audit-trail",
-            new { result.IsIntact, result.EventCount, result.HeadSequence, result.FirstBrokenSequence, via = "console" }, cancellationToken);
+            new { result.IsIntact, result.EventCount, result.HeadSequence, result.FirstBrokenSequence, via }, cancellationToken);
         return result;
     }
 }
