@@ -19,6 +19,7 @@ public sealed class UploadEndToEndTests(BrowserFixture browser)
         {
             var context = await browser.Browser!.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
             var page = await context.NewPageAsync();
+            page.SetDefaultTimeout(60_000);
             await page.GotoAsync(browser.BaseUrl + "Account/Login");
             await page.FillAsync("#Input\\.Email", "developer@masque.test");
             await page.FillAsync("#Input\\.Password", DemoSeeder.Accounts.Single(a => a.Email == "developer@masque.test").Password);
@@ -42,7 +43,7 @@ public sealed class UploadEndToEndTests(BrowserFixture browser)
                 await File.WriteAllTextAsync("/tmp/upload-timeout.html", await page.ContentAsync());
                 throw;
             }
-            await Assertions.Expect(page.GetByTestId("submission-status")).ToHaveTextAsync("Scanned", new() { Timeout = 30_000 });
+            await Assertions.Expect(page.GetByTestId("submission-status")).ToHaveTextAsync("Scanned", new() { Timeout = 60_000 });
             await Assertions.Expect(page.GetByTestId("verdict")).ToContainTextAsync("Suspicious");
             await Assertions.Expect(page.GetByTestId("finding-ATS-ARBITRARY-LOADS")).ToBeVisibleAsync();
 

@@ -20,6 +20,7 @@ public sealed class WorkflowEndToEndTests(BrowserFixture browser)
     {
         var context = await browser.Browser!.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
         var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(60_000);
         await page.GotoAsync(browser.BaseUrl + "Account/Login");
         await page.FillAsync("#Input\\.Email", email);
         await page.FillAsync("#Input\\.Password", DemoSeeder.Accounts.Single(a => a.Email == email).Password);
@@ -63,7 +64,7 @@ public sealed class WorkflowEndToEndTests(BrowserFixture browser)
             await developer.Locator("input[type=file]").SetInputFilesAsync(path);
             await Assertions.Expect(developer.GetByTestId("picked")).ToContainTextAsync("Wf-");
             await developer.GetByTestId("upload").ClickAsync();
-            await Assertions.Expect(developer.GetByTestId("submission-status")).ToHaveTextAsync("Scanned", new() { Timeout = 30_000 });
+            await Assertions.Expect(developer.GetByTestId("submission-status")).ToHaveTextAsync("Scanned", new() { Timeout = 60_000 });
             await developer.Context.CloseAsync();
 
             var reviewer = await SignInAsync("reviewer@masque.test");

@@ -163,7 +163,7 @@ public sealed partial class ScanWorker(
                 db.RemoveRange(s.Signers);
                 s.Signers = report.SignerCertificates.Select(c => new SubmissionSigner
                 {
-                    Sha1 = c.Sha1, Sha256 = c.Sha256, Subject = Truncate(c.Subject, 1000), TeamId = TeamOf(c.Subject) ?? report.TeamId, NotAfterUtc = c.NotAfter.UtcDateTime, Role = c.Role,
+                    Sha1 = c.Sha1, Sha256 = c.Sha256, Subject = Truncate(c.Subject, 1000), TeamId = c.TeamId ?? report.TeamId, NotAfterUtc = c.NotAfter.UtcDateTime, Role = c.Role,
                 }).ToList();
             }
 
@@ -187,11 +187,6 @@ public sealed partial class ScanWorker(
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
 
     private static string Spaced(IEnumerable<string> values) => Truncate(" " + string.Join(' ', values.Where(v => !v.Contains(' ', StringComparison.Ordinal)).Distinct()) + " ", 4000);
-
-    /// <summary>The Team ID in an Apple signing certificate's subject (its OU), when it has that shape.</summary>
-    private static string? TeamOf(string subject) =>
-        subject.Split(',').Select(p => p.Trim()).FirstOrDefault(p => p.StartsWith("OU=", StringComparison.Ordinal))?[3..] is { Length: 10 } ou
-        && ou.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c)) ? ou : null;
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Scan of submission {SubmissionId} failed")]
     private static partial void LogScanFailed(ILogger logger, Exception exception, Guid submissionId);

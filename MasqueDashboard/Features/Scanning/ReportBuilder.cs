@@ -89,7 +89,7 @@ public static class ReportBuilder
         return list;
     }
 
-    private static CertificateSummary Summary(SigningCertificate c, string role) => new(c.Sha1, c.Sha256, c.Subject, c.NotAfter, role);
+    private static CertificateSummary Summary(SigningCertificate c, string role) => new(c.Sha1, c.Sha256, c.Subject, c.NotAfter, role, c.TeamId);
 
     private static object? Display(PlistNode node) => node switch
     {

@@ -38,7 +38,8 @@ public sealed record Finding(string RuleId, Severity Severity, string Title, str
     public const string BuiltInSource = "built-in";
 }
 
-public sealed record CertificateSummary(string Sha1, string Sha256, string Subject, DateTimeOffset NotAfter, string Role);
+/// <param name="TeamId">The Apple Team ID the certificate names (its subject's OU), when it has one.</param>
+public sealed record CertificateSummary(string Sha1, string Sha256, string Subject, DateTimeOffset NotAfter, string Role, string? TeamId = null);
 
 public sealed record AppSummary(
     string? Name,
