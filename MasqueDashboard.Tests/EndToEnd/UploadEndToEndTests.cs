@@ -1,5 +1,6 @@
 using MasqueDashboard.Features.Demo;
 using MasqueDashboard.Tests.Support;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace MasqueDashboard.Tests.EndToEnd;
@@ -33,11 +34,13 @@ public sealed class UploadEndToEndTests(BrowserFixture browser)
             await Assertions.Expect(page.GetByTestId("picked")).ToContainTextAsync("Bank-");
             await page.GetByTestId("upload").ClickAsync();
 
+            // Blazor navigates inside the circuit (history.pushState): poll the address rather than wait for a
+            // navigation event, which can be missed when the pushState lands between Playwright's check and its listener.
             try
             {
-                await page.WaitForURLAsync(url => url.Contains("/apps/submissions/", StringComparison.Ordinal), new() { Timeout = 60_000 });
+                await Assertions.Expect(page).ToHaveURLAsync(new Regex("/apps/submissions/[0-9a-f-]{36}$"), new() { Timeout = 60_000 });
             }
-            catch (TimeoutException)
+            catch (PlaywrightException)
             {
                 await page.ScreenshotAsync(new() { Path = "/tmp/upload-timeout.png", FullPage = true });
                 await File.WriteAllTextAsync("/tmp/upload-timeout.html", await page.ContentAsync());
