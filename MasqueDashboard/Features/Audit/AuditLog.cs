@@ -38,6 +38,7 @@ internal sealed class AuditLog(IDbContextFactory<MasqueDbContext> contexts, Time
     private const int VerifyBatchSize = 5_000;
 
     private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web);
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<MasqueDbContext, AuditEvent> LastAppended = new();
 
     public Task<AuditEvent> AppendAsync(MasqueDbContext db, AuditActor actor, string action, string? target, object? details = null, CancellationToken cancellationToken = default) =>
         AppendHistoricAsync(db, actor, action, target, details, time.GetUtcNow(), cancellationToken);
@@ -70,6 +71,7 @@ internal sealed class AuditLog(IDbContextFactory<MasqueDbContext> contexts, Time
         };
         e.Hash = AuditChain.ComputeHash(lastHash, e);
         db.AuditEvents.Add(e);
+        LastAppended.AddOrUpdate(db, e);
         return e;
     }
 
@@ -141,11 +143,9 @@ internal sealed class AuditLog(IDbContextFactory<MasqueDbContext> contexts, Time
 
     private static async Task<(long Sequence, string Hash)> ReadHeadAsync(MasqueDbContext db, CancellationToken cancellationToken)
     {
-        var pending = db.ChangeTracker.Entries<AuditEvent>()
-            .Where(x => x.State == EntityState.Added)
-            .Select(x => x.Entity)
-            .MaxBy(x => x.Sequence);
-        if (pending is not null)
+        // The event appended last in this context and not yet saved is the head; remembered per context so a
+        // context tracking thousands of entities (a fleet re-evaluation) does not scan them for every event.
+        if (LastAppended.TryGetValue(db, out var pending) && db.Entry(pending).State == EntityState.Added)
         {
             return (pending.Sequence, pending.Hash);
         }

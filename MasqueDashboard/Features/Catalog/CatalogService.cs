@@ -34,6 +34,7 @@ public sealed class CatalogService(
     IAuditLog audit,
     Reevaluation reevaluation,
     SubmissionNotifier notifier,
+    Compliance.FleetReevaluation fleet,
     TimeProvider time)
 {
     public async Task<IReadOnlyList<CatalogAppRow>> ListAsync(ClaimsPrincipal by, string? search = null, CancellationToken cancellationToken = default)
@@ -132,6 +133,7 @@ public sealed class CatalogService(
 
         await notifier.PublishAsync(new SubmissionChanged(s.Id, s.Status));
         await reevaluation.EnqueueAsync(affected);
+        await fleet.ReevaluateAsync(Compliance.CatalogChange.ForApp(app.BundleId, CatalogApp.Split(app.UrlSchemes)), cancellationToken);
         return Row(app);
     }
 
@@ -164,6 +166,7 @@ public sealed class CatalogService(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await reevaluation.EnqueueAsync(affected);
+        await fleet.ReevaluateAsync(Compliance.CatalogChange.ForApp(app.BundleId, CatalogApp.Split(app.UrlSchemes)), cancellationToken);
     }
 
     /// <summary>Hands a bundle id to another team (an acquisition, a new signing team): the only way another team publishes it.</summary>
@@ -189,6 +192,7 @@ public sealed class CatalogService(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await reevaluation.EnqueueAsync(affected);
+        await fleet.ReevaluateAsync(Compliance.CatalogChange.ForApp(app.BundleId, CatalogApp.Split(app.UrlSchemes)), cancellationToken);
     }
 
     /// <summary>Submissions whose catalog-relative findings depend on this app: same bundle id, one of its URL schemes or extension ids.</summary>

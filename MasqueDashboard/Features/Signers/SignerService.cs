@@ -40,6 +40,7 @@ public sealed class SignerService(
     IAuditLog audit,
     Reevaluation reevaluation,
     IEnumerable<ICertificateRevocationListener> listeners,
+    Compliance.FleetReevaluation fleet,
     TimeProvider time)
 {
     public const string Trusted = "signer.trusted";
@@ -108,6 +109,7 @@ public sealed class SignerService(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await reevaluation.EnqueueAsync(affected);
+        await fleet.ReevaluateAsync(Compliance.CatalogChange.ForTeam(teamId), cancellationToken);
     }
 
     public async Task UntrustAsync(ClaimsPrincipal by, string teamId, string? clientIp, CancellationToken cancellationToken = default)
@@ -124,6 +126,7 @@ public sealed class SignerService(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await reevaluation.EnqueueAsync(affected);
+        await fleet.ReevaluateAsync(Compliance.CatalogChange.ForTeam(teamId), cancellationToken);
     }
 
     public async Task<RevocationImpact> ImpactOfRevocationAsync(ClaimsPrincipal by, string sha1, CancellationToken cancellationToken = default)
@@ -187,6 +190,7 @@ public sealed class SignerService(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await reevaluation.EnqueueAsync(affected);
+        await fleet.ReevaluateAsync(Compliance.CatalogChange.ForCertificate(sha1), cancellationToken);
         return revoked;
     }
 

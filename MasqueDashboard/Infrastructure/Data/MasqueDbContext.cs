@@ -1,6 +1,8 @@
 using MasqueDashboard.Features.Apps;
 using MasqueDashboard.Features.Audit;
 using MasqueDashboard.Features.Catalog;
+using MasqueDashboard.Features.Compliance;
+using MasqueDashboard.Features.Fleet;
 using MasqueDashboard.Features.Signers;
 using MasqueDashboard.Features.Scanning;
 using MasqueDashboard.Features.Users;
@@ -35,6 +37,22 @@ public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<Appli
     public DbSet<TrustedSigner> TrustedSigners => Set<TrustedSigner>();
 
     public DbSet<RevokedCertificate> RevokedCertificates => Set<RevokedCertificate>();
+
+    public DbSet<Device> Devices => Set<Device>();
+
+    public DbSet<AppBuild> AppBuilds => Set<AppBuild>();
+
+    public DbSet<DeviceApp> DeviceApps => Set<DeviceApp>();
+
+    public DbSet<DeviceCheckIn> DeviceCheckIns => Set<DeviceCheckIn>();
+
+    public DbSet<DeviceCommand> DeviceCommands => Set<DeviceCommand>();
+
+    public DbSet<DeviceViolation> DeviceViolations => Set<DeviceViolation>();
+
+    public DbSet<FullWipeRequest> FullWipeRequests => Set<FullWipeRequest>();
+
+    public DbSet<PolicyVersion> PolicyVersions => Set<PolicyVersion>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -176,6 +194,114 @@ public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<Appli
             e.Property(x => x.Source).HasMaxLength(500);
             e.Property(x => x.Note).HasMaxLength(1000);
             e.Property(x => x.AddedBy).HasMaxLength(256);
+        });
+
+        OnFleetModelCreating(builder);
+    }
+
+    private static void OnFleetModelCreating(ModelBuilder builder)
+    {
+        builder.Entity<Device>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Udid).HasMaxLength(64);
+            e.HasIndex(x => x.Udid).IsUnique();
+            e.Property(x => x.TokenHash).HasMaxLength(64);
+            e.HasIndex(x => x.TokenHash).IsUnique();
+            e.Property(x => x.SerialNumber).HasMaxLength(32);
+            e.Property(x => x.Model).HasMaxLength(64);
+            e.Property(x => x.Owner).HasMaxLength(256);
+            e.Property(x => x.OsVersion).HasMaxLength(16);
+            e.Property(x => x.Network).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Compliance).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(x => new { x.Compliance, x.LastCheckInAtUtc });
+            e.HasIndex(x => x.LastCheckInAtUtc);
+            e.HasIndex(x => x.OsVersionKey);
+            e.HasIndex(x => x.Owner);
+        });
+
+        builder.Entity<AppBuild>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Key).HasMaxLength(64);
+            e.HasIndex(x => x.Key).IsUnique();
+            e.Property(x => x.BundleId).HasMaxLength(256);
+            e.Property(x => x.Name).HasMaxLength(256);
+            e.Property(x => x.Version).HasMaxLength(64);
+            e.Property(x => x.TeamId).HasMaxLength(32);
+            e.Property(x => x.SignerSha1).HasMaxLength(40);
+            e.Property(x => x.Distribution).HasMaxLength(32);
+            e.Property(x => x.UrlSchemes).HasMaxLength(13000);
+            e.Property(x => x.Extensions).HasMaxLength(13000);
+            e.Property(x => x.ProfileUuid).HasMaxLength(64);
+            e.Property(x => x.Sha256).HasMaxLength(64);
+            e.HasIndex(x => x.BundleId);
+            e.HasIndex(x => x.TeamId);
+            e.HasIndex(x => x.SignerSha1);
+            e.HasIndex(x => x.Sha256);
+        });
+
+        builder.Entity<DeviceApp>(e =>
+        {
+            e.HasKey(x => new { x.DeviceId, x.AppBuildId });
+            e.HasIndex(x => x.AppBuildId);
+            e.HasOne<Device>().WithMany().HasForeignKey(x => x.DeviceId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<AppBuild>().WithMany().HasForeignKey(x => x.AppBuildId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<DeviceCheckIn>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Compliance).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(x => new { x.DeviceId, x.Id });
+            e.HasIndex(x => x.AtUtc);
+        });
+
+        builder.Entity<DeviceCommand>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Type).HasConversion<string>().HasMaxLength(24);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Payload).HasMaxLength(4000);
+            e.Property(x => x.Reason).HasMaxLength(1000);
+            e.Property(x => x.RequestedBy).HasMaxLength(256);
+            e.Property(x => x.Detail).HasMaxLength(2000);
+            e.HasIndex(x => new { x.DeviceId, x.Status });
+            e.HasIndex(x => new { x.Status, x.QueuedAtUtc });
+            e.Ignore(x => x.IsPending);
+        });
+
+        builder.Entity<DeviceViolation>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.PolicyId).HasMaxLength(32);
+            e.Property(x => x.RuleId).HasMaxLength(64);
+            e.Property(x => x.Subject).HasMaxLength(256);
+            e.Property(x => x.Detail).HasMaxLength(2000);
+            e.HasIndex(x => new { x.DeviceId, x.RuleId, x.Subject }).IsUnique();
+            e.HasIndex(x => new { x.PolicyId, x.StepsApplied, x.SinceUtc });
+            e.HasIndex(x => x.RuleId);
+        });
+
+        builder.Entity<FullWipeRequest>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.RequestedById).HasMaxLength(64);
+            e.Property(x => x.RequestedBy).HasMaxLength(256);
+            e.Property(x => x.Reason).HasMaxLength(2000);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.DecidedBy).HasMaxLength(256);
+            e.Property(x => x.DecisionComment).HasMaxLength(2000);
+            e.HasIndex(x => new { x.Status, x.RequestedAtUtc });
+            e.HasIndex(x => x.DeviceId);
+        });
+
+        builder.Entity<PolicyVersion>(e =>
+        {
+            e.HasKey(x => x.Version);
+            e.Property(x => x.Version).ValueGeneratedNever();
+            e.Property(x => x.ChangedBy).HasMaxLength(256);
+            e.Property(x => x.Comment).HasMaxLength(1000);
         });
     }
 }

@@ -3,7 +3,9 @@ using MasqueDashboard.Components.Account;
 using MasqueDashboard.Features.Apps;
 using MasqueDashboard.Features.Audit;
 using MasqueDashboard.Features.Scanning;
+using MasqueDashboard.Features.Compliance;
 using MasqueDashboard.Features.Demo;
+using MasqueDashboard.Features.Fleet;
 using MasqueDashboard.Features.Overview;
 using MasqueDashboard.Features.Users;
 using MasqueDashboard.Features.Users.ApiTokens;
@@ -79,6 +81,7 @@ public static class MasqueDashboardHosting
         services.AddScoped<ClientAddress>();
         services.AddScoped<AuditTrailService>();
         AddApps(services, configuration);
+        AddFleet(services, configuration, environment);
         return builder;
     }
 
@@ -115,6 +118,12 @@ public static class MasqueDashboardHosting
         Features.Reviews.ReviewsApi.MapReviewsApi(api);
         Features.Catalog.CatalogApi.MapCatalogApi(api);
         Features.Signers.SignersApi.MapSignersApi(api);
+        Features.Fleet.DevicesApi.MapDevicesApi(api);
+        app.MapGroup("/api/v1/devices")
+            .AddEndpointFilter<DomainExceptionFilter>()
+            .DisableAntiforgery()
+            .AllowAnonymous()
+            .MapDeviceContract();
         app.MapReportDownloads();
         app.MapFallback("/api/{**path}", () => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such API endpoint. See /openapi/v1.json."))
             .ExcludeFromDescription();
@@ -162,6 +171,29 @@ public static class MasqueDashboardHosting
         services.AddScoped<AppReputation>();
         services.AddSingleton<ScanWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<ScanWorker>());
+    }
+
+    private static void AddFleet(IServiceCollection services, ConfigurationManager configuration, IWebHostEnvironment environment)
+    {
+        services.AddOptions<FleetOptions>()
+            .Bind(configuration.GetSection(FleetOptions.Section))
+            .PostConfigure(o => o.Simulator.Enabled ??= environment.IsDevelopment())
+            .Validate(o => o.MaxCheckInBytes is >= 4096 and <= 64 * 1024 * 1024, "Fleet:MaxCheckInBytes must be between 4 KiB and 64 MiB.")
+            .Validate(o => o.EscalationInterval >= TimeSpan.FromSeconds(1), "Fleet:EscalationInterval must be at least one second.")
+            .Validate(o => o.Simulator.DeviceCount is >= 0 and <= 100_000, "Fleet:Simulator:DeviceCount must be between 0 and 100,000.")
+            .Validate(o => o.Simulator.CheckInInterval >= TimeSpan.FromSeconds(1), "Fleet:Simulator:CheckInInterval must be at least one second.")
+            .Validate(o => string.IsNullOrEmpty(o.Simulator.TargetUrl) || Uri.TryCreate(o.Simulator.TargetUrl, UriKind.Absolute, out _), "Fleet:Simulator:TargetUrl must be an absolute URL.")
+            .ValidateOnStart();
+        services.AddSingleton<FleetCache>();
+        services.AddSingleton<FleetNotifier>();
+        services.AddSingleton<ComplianceEngine>();
+        services.AddSingleton<FleetReevaluation>();
+        services.AddScoped<DeviceContractService>();
+        services.AddScoped<FleetService>();
+        services.AddScoped<PolicyService>();
+        services.AddScoped<Features.Signers.ICertificateRevocationListener, FleetRevocationListener>();
+        services.AddSingleton<EscalationWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<EscalationWorker>());
     }
 
     private static void AddData(IServiceCollection services, IWebHostEnvironment environment)

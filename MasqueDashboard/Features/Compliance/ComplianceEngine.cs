@@ -1,0 +1,212 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MasqueDashboard.Features.Audit;
+using MasqueDashboard.Features.Fleet;
+using MasqueDashboard.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace MasqueDashboard.Features.Compliance;
+
+/// <summary>Audit actions of the fleet and compliance features.</summary>
+public static class FleetActions
+{
+    public const string Enrolled = "device.enrolled";
+    public const string Reenrolled = "device.reenrolled";
+    public const string Quarantined = "device.quarantined";
+    public const string Released = "device.released";
+    public const string NonCompliant = "device.noncompliant";
+    public const string Compliant = "device.compliant";
+    public const string CommandQueued = "command.queued";
+    public const string CommandFailed = "command.failed";
+    public const string WipeRequested = "wipe.requested";
+    public const string WipeApproved = "wipe.approved";
+    public const string WipeDenied = "wipe.denied";
+    public const string PolicyUpdated = "policy.updated";
+    public const string Reevaluated = "fleet.reevaluated";
+    public const string ScenarioTriggered = "simulator.scenario";
+
+    public static string Target(long deviceId) => $"device:{deviceId}";
+}
+
+/// <param name="Violations">What the device fails now.</param>
+/// <param name="Changed">True when a violation, a command or the state changed.</param>
+public sealed record ComplianceOutcome(IReadOnlyList<DeviceViolation> Violations, bool Changed);
+
+/// <summary>
+/// Applies what a device fails now (PRODUCT.md §7): keeps its violations, runs each policy's escalation ladder,
+/// moves it between Compliant, NonCompliant and Quarantined, and releases quarantine when it is clean — inside the
+/// caller's transaction, with an audit event for every command and state change.
+/// </summary>
+public sealed class ComplianceEngine(IAuditLog audit, TimeProvider time)
+{
+    public const string Automation = "compliance";
+
+    private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The device's violations after applying <paramref name="failing"/>, and whether anything changed.</summary>
+    /// <param name="existing">The device's tracked violations, when the caller loaded them in bulk; else they are loaded.</param>
+    /// <param name="pending">The device's tracked Queued and Sent commands, likewise.</param>
+    public async Task<ComplianceOutcome> ApplyAsync(
+        MasqueDbContext db, Device device, IReadOnlyCollection<ViolationFact> failing, PolicyDocument policies,
+        List<DeviceViolation>? existing = null, List<DeviceCommand>? pending = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(failing);
+        ArgumentNullException.ThrowIfNull(policies);
+        var now = time.GetUtcNow().UtcDateTime;
+        existing ??= await db.DeviceViolations.Where(v => v.DeviceId == device.Id).ToListAsync(cancellationToken);
+        pending ??= await PendingAsync(db, device.Id, cancellationToken);
+
+        var changed = false;
+        var commandsBefore = pending.Count;
+        var wanted = failing.GroupBy(f => (f.RuleId, f.Subject)).ToDictionary(g => g.Key, g => g.First());
+        var kept = new List<DeviceViolation>(wanted.Count);
+        foreach (var v in existing)
+        {
+            if (wanted.Remove((v.RuleId, v.Subject), out var fact))
+            {
+                var detail = Truncate(fact.Detail, 2000);
+                if (v.Detail != detail || v.PolicyId != fact.PolicyId)
+                {
+                    (v.Detail, v.PolicyId, changed) = (detail, fact.PolicyId, true);
+                }
+
+                kept.Add(v);
+            }
+            else
+            {
+                db.DeviceViolations.Remove(v);
+                changed = true;
+            }
+        }
+
+        foreach (var fact in wanted.Values)
+        {
+            var v = new DeviceViolation { DeviceId = device.Id, PolicyId = fact.PolicyId, RuleId = fact.RuleId, Subject = fact.Subject, Detail = Truncate(fact.Detail, 2000), SinceUtc = now };
+            db.DeviceViolations.Add(v);
+            kept.Add(v);
+            changed = true;
+        }
+
+        foreach (var v in kept)
+        {
+            var policy = policies.Policies.FirstOrDefault(p => p.Id == v.PolicyId);
+            while (policy is not null && v.StepsApplied < policy.Ladder.Count && v.SinceUtc + policy.Ladder[v.StepsApplied].After <= now)
+            {
+                foreach (var action in policy.Ladder[v.StepsApplied].Actions)
+                {
+                    await QueueForViolationAsync(db, device, v, policy, action, pending, cancellationToken);
+                }
+
+                v.StepsApplied++;
+                changed = true;
+            }
+        }
+
+        var blocked = EffectiveNetwork(device, pending) == NetworkState.Blocked;
+        ComplianceState state;
+        if (kept.Count == 0)
+        {
+            if (blocked && device.Compliance == ComplianceState.Quarantined)
+            {
+                await QueueAsync(db, device, CommandType.UnblockNetwork, new JsonObject(), "Compliant again: quarantine lifted", Automation, pending, AuditActor.System, cancellationToken);
+            }
+
+            state = ComplianceState.Compliant;
+        }
+        else
+        {
+            state = blocked ? ComplianceState.Quarantined : ComplianceState.NonCompliant;
+        }
+
+        if (state != device.Compliance)
+        {
+            var action = state switch
+            {
+                ComplianceState.Quarantined => FleetActions.Quarantined,
+                ComplianceState.Compliant when device.Compliance == ComplianceState.Quarantined => FleetActions.Released,
+                ComplianceState.Compliant => FleetActions.Compliant,
+                _ when device.Compliance == ComplianceState.Quarantined => FleetActions.Released,
+                _ => FleetActions.NonCompliant,
+            };
+            await audit.AppendAsync(db, AuditActor.System, action, FleetActions.Target(device.Id),
+                new { udid = device.Udid, from = device.Compliance.ToString(), to = state.ToString(), violations = kept.Select(v => v.RuleId).Distinct().ToList() }, cancellationToken);
+            device.Compliance = state;
+            device.ComplianceChangedAtUtc = now;
+            changed = true;
+        }
+
+        return new ComplianceOutcome(kept, changed || pending.Count != commandsBefore);
+    }
+
+    /// <summary>Queues a command for a device, audited; <paramref name="pending"/> (if given) learns of it.</summary>
+    public async Task<DeviceCommand> QueueAsync(MasqueDbContext db, Device device, CommandType type, JsonObject payload, string reason, string requestedBy,
+        List<DeviceCommand>? pending, AuditActor actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(actor);
+        var command = new DeviceCommand
+        {
+            Id = Guid.NewGuid(),
+            DeviceId = device.Id,
+            Type = type,
+            Payload = (payload ?? []).ToJsonString(PayloadJson),
+            Status = CommandStatus.Queued,
+            Reason = Truncate(reason, 1000),
+            RequestedBy = requestedBy,
+            QueuedAtUtc = time.GetUtcNow().UtcDateTime,
+        };
+        db.DeviceCommands.Add(command);
+        pending?.Add(command);
+        await audit.AppendAsync(db, actor, FleetActions.CommandQueued, FleetActions.Target(device.Id),
+            new { command = command.Id, type = type.ToString(), payload = command.Payload, reason = command.Reason }, cancellationToken);
+        return command;
+    }
+
+    public static Task<List<DeviceCommand>> PendingAsync(MasqueDbContext db, long deviceId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.DeviceCommands.Where(c => c.DeviceId == deviceId && (c.Status == CommandStatus.Queued || c.Status == CommandStatus.Sent))
+            .OrderBy(c => c.QueuedAtUtc).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The network state once the pending Block/Unblock commands have run.</summary>
+    public static NetworkState EffectiveNetwork(Device device, IEnumerable<DeviceCommand> pending)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var last = pending.LastOrDefault(c => c.Type is CommandType.BlockNetwork or CommandType.UnblockNetwork);
+        return last is null ? device.Network : last.Type == CommandType.BlockNetwork ? NetworkState.Blocked : NetworkState.Allowed;
+    }
+
+    private async Task QueueForViolationAsync(MasqueDbContext db, Device device, DeviceViolation v, Policy policy, CommandType action, List<DeviceCommand> pending, CancellationToken cancellationToken)
+    {
+        var reason = $"{v.RuleId}: {policy.Name}, step {v.StepsApplied + 1}";
+        switch (action)
+        {
+            case CommandType.BlockNetwork when EffectiveNetwork(device, pending) == NetworkState.Blocked:
+            case CommandType.SelectiveWipe when pending.Any(c => c.Type == CommandType.SelectiveWipe):
+            case CommandType.RemoveApp when v.Subject.Length == 0 || v.RuleId == ViolationIds.UntrustedProvisioningProfile:
+            case CommandType.RemoveApp when pending.Any(c => c.Type == CommandType.RemoveApp && PayloadBundleId(c) == v.Subject):
+                return;
+            case CommandType.Notify:
+                await QueueAsync(db, device, action, new JsonObject { ["message"] = v.Detail }, reason, Automation, pending, AuditActor.System, cancellationToken);
+                return;
+            case CommandType.RemoveApp:
+                await QueueAsync(db, device, action, new JsonObject { ["bundleId"] = v.Subject }, reason, Automation, pending, AuditActor.System, cancellationToken);
+                return;
+            default:
+                await QueueAsync(db, device, action, new JsonObject(), reason, Automation, pending, AuditActor.System, cancellationToken);
+                return;
+        }
+    }
+
+    public static string? PayloadBundleId(DeviceCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return JsonNode.Parse(command.Payload)?["bundleId"]?.GetValue<string>();
+    }
+
+    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
+}

@@ -1,0 +1,146 @@
+using MasqueDashboard.Features.Fleet;
+using MasqueDashboard.Features.Scanning;
+
+namespace MasqueDashboard.Features.Compliance;
+
+/// <summary>A rule an installed build or a device fails.</summary>
+public sealed record ViolationFact(string PolicyId, string RuleId, string Subject, string Detail);
+
+/// <summary>A provisioning profile as a device reports it (PRODUCT.md §6; team and flag only from an agent).</summary>
+public sealed record ReportedProfile(string Uuid, string? Name, string? TeamId, DateTime? ExpiresAt, bool? ProvisionsAllDevices);
+
+/// <summary>The device facts the device-level rules read.</summary>
+public sealed record DeviceFacts(int OsVersionKey, string OsVersion, bool Supervised, bool ContainerEnabled, bool Jailbroken, DateTime? LastCheckInAtUtc, IReadOnlyList<ReportedProfile> Profiles)
+{
+    public static DeviceFacts Of(Fleet.Device device, IReadOnlyList<ReportedProfile> profiles)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return new(device.OsVersionKey, device.OsVersion, device.Supervised, device.ContainerEnabled, device.Jailbroken, device.LastCheckInAtUtc, profiles);
+    }
+}
+
+/// <summary>
+/// What the device-side rules compare against: the catalog, trusted teams, revoked certificates and known-bad
+/// hashes, indexed for lookups. Built from the scanner's <see cref="CatalogSnapshot"/>, so both judge alike.
+/// </summary>
+public sealed class FleetSnapshot
+{
+    public FleetSnapshot(CatalogSnapshot catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        Catalog = catalog;
+        ByBundleId = catalog.PublishedApps.GroupBy(a => a.BundleId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        ByScheme = catalog.PublishedApps
+            .SelectMany(a => a.UrlSchemes.Select(s => (Scheme: s.ToLowerInvariant(), App: a)))
+            .GroupBy(x => x.Scheme, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().App, StringComparer.Ordinal);
+    }
+
+    public CatalogSnapshot Catalog { get; }
+
+    public IReadOnlyDictionary<string, CatalogAppView> ByBundleId { get; }
+
+    public IReadOnlyDictionary<string, CatalogAppView> ByScheme { get; }
+
+    /// <summary>The snapshot with one more revoked certificate: used inside a revocation's own transaction.</summary>
+    public FleetSnapshot WithRevoked(string sha1) => new(Catalog with
+    {
+        RevokedCertificateSha1s = Catalog.RevokedCertificateSha1s.Append(sha1).ToHashSet(StringComparer.Ordinal),
+    });
+}
+
+/// <summary>The device-side rules of PRODUCT.md §7, pure functions of a build or a device and the snapshot.</summary>
+public static class DeviceRules
+{
+    private const string Enterprise = "Enterprise";
+
+    /// <summary>The rules one installed build fails (each a <c>no-masque-apps</c> violation about its bundle id).</summary>
+    public static IReadOnlyList<ViolationFact> Judge(AppBuild app, FleetSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        List<ViolationFact>? found = null;
+        void Add(string rule, string detail) => (found ??= []).Add(new(PolicyIds.NoMasqueApps, rule, app.BundleId, detail));
+
+        var named = $"{app.BundleId}{(app.Version is null ? "" : " " + app.Version)}";
+        if (snapshot.ByBundleId.TryGetValue(app.BundleId, out var genuine) && app.TeamId is not null && app.TeamId != genuine.TeamId)
+        {
+            Add(ViolationIds.MasqueBundleHijack, $"{named} is signed by team {app.TeamId}; the catalog app \"{genuine.Name}\" with this bundle id belongs to team {genuine.TeamId}.");
+        }
+
+        foreach (var scheme in CatalogSplit(app.UrlSchemes))
+        {
+            if (snapshot.ByScheme.TryGetValue(scheme.ToLowerInvariant(), out var owner) && owner.BundleId != app.BundleId
+                && (app.TeamId is null ? app.Distribution is Enterprise : app.TeamId != owner.TeamId))
+            {
+                Add(ViolationIds.MasqueUrlSchemeHijack, $"{named} (team {app.TeamId ?? "unknown"}) claims the URL scheme \"{scheme}\" of the catalog app \"{owner.Name}\" ({owner.BundleId}, team {owner.TeamId}).");
+                break;
+            }
+        }
+
+        if (app.SignerSha1 is not null && snapshot.Catalog.RevokedCertificateSha1s.Contains(app.SignerSha1))
+        {
+            Add(ViolationIds.SignerRevoked, $"{named} is signed by the revoked certificate {app.SignerSha1}.");
+        }
+
+        if (app.Distribution is Enterprise && app.TeamId is not null && !snapshot.Catalog.TrustedTeamIds.Contains(app.TeamId))
+        {
+            Add(ViolationIds.SignerUntrustedEnterprise, $"{named} is signed with an enterprise certificate of team {app.TeamId}, which is not a trusted signer.");
+        }
+
+        if (app.Sha256 is not null && snapshot.Catalog.KnownBadSha256s.Contains(app.Sha256))
+        {
+            Add(ViolationIds.KnownMalwareHash, $"{named} has the known-bad package hash {app.Sha256}.");
+        }
+
+        return found ?? (IReadOnlyList<ViolationFact>)[];
+    }
+
+    /// <summary>The device-level rules: every enabled policy's rules but the app rules of <c>no-masque-apps</c>.</summary>
+    public static IEnumerable<ViolationFact> Judge(DeviceFacts device, PolicyDocument policies, FleetSnapshot snapshot, DateTime nowUtc)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(policies);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var minimum = policies.MinimumOsKey;
+        if (minimum > 0 && device.OsVersionKey < minimum)
+        {
+            yield return new(PolicyIds.MinimumOs, ViolationIds.OsVersionBelowMinimum, "", $"iOS {device.OsVersion} is below the minimum {policies[PolicyIds.MinimumOs].Setting}.");
+        }
+
+        if (policies[PolicyIds.Supervised].Enabled && !device.Supervised)
+        {
+            yield return new(PolicyIds.Supervised, ViolationIds.DeviceNotSupervised, "", "The device is not supervised.");
+        }
+
+        if (policies[PolicyIds.Container].Enabled && !device.ContainerEnabled)
+        {
+            yield return new(PolicyIds.Container, ViolationIds.ContainerDisabled, "", "The corporate container is disabled.");
+        }
+
+        if (policies[PolicyIds.NotJailbroken].Enabled && device.Jailbroken)
+        {
+            yield return new(PolicyIds.NotJailbroken, ViolationIds.DeviceJailbroken, "", "The device reports a jailbreak.");
+        }
+
+        if (policies.CheckInWithin is { } within && device.LastCheckInAtUtc is { } last && last < nowUtc - within)
+        {
+            yield return new(PolicyIds.CheckIn, ViolationIds.CheckInOverdue, "", $"Last check-in {last:yyyy-MM-dd HH:mm} UTC, more than {within.TotalDays:0} days ago.");
+        }
+
+        if (policies[PolicyIds.NoMasqueApps].Enabled)
+        {
+            foreach (var profile in device.Profiles)
+            {
+                if (profile.TeamId is not null && !snapshot.Catalog.TrustedTeamIds.Contains(profile.TeamId))
+                {
+                    yield return new(PolicyIds.NoMasqueApps, ViolationIds.UntrustedProvisioningProfile, profile.Uuid,
+                        $"Provisioning profile \"{profile.Name ?? profile.Uuid}\" ({profile.Uuid}) is from team {profile.TeamId}, which is not a trusted signer"
+                        + (profile.ProvisionsAllDevices == true ? "; it provisions all devices (enterprise)." : "."));
+                }
+            }
+        }
+    }
+
+    private static string[] CatalogSplit(string value) => value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+}

@@ -1,0 +1,75 @@
+using MasqueDashboard.Features.Fleet;
+using MasqueDashboard.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace MasqueDashboard.Features.Compliance;
+
+/// <summary>
+/// Runs the escalation ladders and the overdue check-in rule between check-ins (PRODUCT.md §7): every
+/// <see cref="FleetOptions.EscalationInterval"/> of <see cref="TimeProvider"/> time, it re-evaluates the devices
+/// with a ladder step due and the devices that stopped checking in.
+/// </summary>
+public sealed partial class EscalationWorker(IDbContextFactory<MasqueDbContext> contexts, FleetCache cache, FleetReevaluation fleet, IOptions<FleetOptions> options,
+    TimeProvider time, ILogger<EscalationWorker> logger) : BackgroundService
+{
+    /// <summary>One sweep: the devices with a step due or an overdue check-in, re-evaluated. Public for tests.</summary>
+    public async Task<ReevaluationResult> SweepAsync(CancellationToken cancellationToken = default)
+    {
+        var state = await cache.GetAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        var due = new HashSet<long>();
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            foreach (var policy in state.Policies.Policies)
+            {
+                for (var step = 1; step < policy.Ladder.Count; step++)
+                {
+                    var since = now - policy.Ladder[step].After;
+                    var id = policy.Id;
+                    var applied = step;
+                    due.UnionWith(await db.DeviceViolations.AsNoTracking()
+                        .Where(v => v.PolicyId == id && v.StepsApplied == applied && v.SinceUtc <= since)
+                        .Select(v => v.DeviceId).ToListAsync(cancellationToken));
+                }
+            }
+
+            if (state.Policies.CheckInWithin is { } within)
+            {
+                var cutoff = now - within;
+                due.UnionWith(await db.Devices.AsNoTracking()
+                    .Where(d => d.LastCheckInAtUtc != null && d.LastCheckInAtUtc < cutoff
+                        && !db.DeviceViolations.Any(v => v.DeviceId == d.Id && v.RuleId == ViolationIds.CheckInOverdue))
+                    .Select(d => d.Id).ToListAsync(cancellationToken));
+            }
+        }
+
+        return await fleet.ReevaluateAsync(due, cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.EscalationInterval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                var result = await SweepAsync(stoppingToken);
+                if (result.Changed > 0)
+                {
+                    LogSwept(logger, result.Changed, result.Evaluated);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogFailed(logger, e);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Escalation sweep: {Changed} of {Evaluated} devices changed")]
+    private static partial void LogSwept(ILogger logger, int changed, int evaluated);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Escalation sweep failed; the next tick tries again")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}

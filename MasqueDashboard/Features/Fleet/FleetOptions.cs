@@ -1,0 +1,39 @@
+namespace MasqueDashboard.Features.Fleet;
+
+/// <summary>The <c>Fleet</c> configuration section (PRODUCT.md §6 and §10).</summary>
+public sealed class FleetOptions
+{
+    public const string Section = "Fleet";
+
+    /// <summary>The shared secret devices present in <c>X-Enrollment-Secret</c>; enrolment is refused while it is empty.</summary>
+    public string EnrollmentSecret { get; set; } = "";
+
+    /// <summary>Largest check-in body accepted (bytes); bigger ones get 413.</summary>
+    public int MaxCheckInBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>How often the escalation ladder and the overdue check-in sweep run.</summary>
+    public TimeSpan EscalationInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A command sent but unanswered this long is delivered again (a device may have lost the response).</summary>
+    public TimeSpan ResendAfter { get; set; } = TimeSpan.FromMinutes(10);
+
+    public SimulatorOptions Simulator { get; set; } = new();
+}
+
+/// <summary>The <c>Fleet:Simulator</c> section.</summary>
+public sealed class SimulatorOptions
+{
+    /// <summary>On by default in Development, off elsewhere (unless set).</summary>
+    public bool? Enabled { get; set; }
+
+    public int DeviceCount { get; set; } = 250;
+
+    /// <summary>Seconds between two check-ins of one simulated device.</summary>
+    public TimeSpan CheckInInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Another instance to check in with over HTTP; empty means this process, in-process.</summary>
+    public string TargetUrl { get; set; } = "";
+
+    /// <summary>The random seed: the same seed makes the same fleet.</summary>
+    public int Seed { get; set; } = 2014;
+}
