@@ -89,6 +89,8 @@ public sealed class ComplianceEngine(IAuditLog audit, TimeProvider time)
             changed = true;
         }
 
+        var notices = new List<(string Reason, string Message)>();
+        var actions = new List<(DeviceViolation Violation, Policy Policy, CommandType Action, int Step)>();
         foreach (var v in kept)
         {
             var policy = policies.Policies.FirstOrDefault(p => p.Id == v.PolicyId);
@@ -96,12 +98,31 @@ public sealed class ComplianceEngine(IAuditLog audit, TimeProvider time)
             {
                 foreach (var action in policy.Ladder[v.StepsApplied].Actions)
                 {
-                    await QueueForViolationAsync(db, device, v, policy, action, pending, cancellationToken);
+                    if (action == CommandType.Notify)
+                    {
+                        notices.Add(($"{v.RuleId}: {policy.Name}, step {v.StepsApplied + 1}", v.Detail));
+                    }
+                    else
+                    {
+                        actions.Add((v, policy, action, v.StepsApplied));
+                    }
                 }
 
                 v.StepsApplied++;
                 changed = true;
             }
+        }
+
+        if (notices.Count > 0)
+        {
+            // One notice per evaluation, however many rules it names, and before the actions it announces.
+            await QueueAsync(db, device, CommandType.Notify, new JsonObject { ["message"] = Truncate(string.Join("\n", notices.Select(n => n.Message).Distinct()), 2000) },
+                string.Join("; ", notices.Select(n => n.Reason)), Automation, pending, AuditActor.System, cancellationToken);
+        }
+
+        foreach (var (v, policy, action, step) in actions)
+        {
+            await QueueForViolationAsync(db, device, v, policy, action, step, pending, cancellationToken);
         }
 
         var blocked = EffectiveNetwork(device, pending) == NetworkState.Blocked;
@@ -149,7 +170,7 @@ public sealed class ComplianceEngine(IAuditLog audit, TimeProvider time)
         ArgumentNullException.ThrowIfNull(actor);
         var command = new DeviceCommand
         {
-            Id = Guid.NewGuid(),
+            Id = Guid.CreateVersion7(),
             DeviceId = device.Id,
             Type = type,
             Payload = (payload ?? []).ToJsonString(PayloadJson),
@@ -169,7 +190,7 @@ public sealed class ComplianceEngine(IAuditLog audit, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(db);
         return db.DeviceCommands.Where(c => c.DeviceId == deviceId && (c.Status == CommandStatus.Queued || c.Status == CommandStatus.Sent))
-            .OrderBy(c => c.QueuedAtUtc).ToListAsync(cancellationToken);
+            .OrderBy(c => c.Number).ToListAsync(cancellationToken);
     }
 
     /// <summary>The network state once the pending Block/Unblock commands have run.</summary>
@@ -180,18 +201,15 @@ public sealed class ComplianceEngine(IAuditLog audit, TimeProvider time)
         return last is null ? device.Network : last.Type == CommandType.BlockNetwork ? NetworkState.Blocked : NetworkState.Allowed;
     }
 
-    private async Task QueueForViolationAsync(MasqueDbContext db, Device device, DeviceViolation v, Policy policy, CommandType action, List<DeviceCommand> pending, CancellationToken cancellationToken)
+    private async Task QueueForViolationAsync(MasqueDbContext db, Device device, DeviceViolation v, Policy policy, CommandType action, int step, List<DeviceCommand> pending, CancellationToken cancellationToken)
     {
-        var reason = $"{v.RuleId}: {policy.Name}, step {v.StepsApplied + 1}";
+        var reason = $"{v.RuleId}: {policy.Name}, step {step + 1}";
         switch (action)
         {
             case CommandType.BlockNetwork when EffectiveNetwork(device, pending) == NetworkState.Blocked:
             case CommandType.SelectiveWipe when pending.Any(c => c.Type == CommandType.SelectiveWipe):
             case CommandType.RemoveApp when v.Subject.Length == 0 || v.RuleId == ViolationIds.UntrustedProvisioningProfile:
             case CommandType.RemoveApp when pending.Any(c => c.Type == CommandType.RemoveApp && PayloadBundleId(c) == v.Subject):
-                return;
-            case CommandType.Notify:
-                await QueueAsync(db, device, action, new JsonObject { ["message"] = v.Detail }, reason, Automation, pending, AuditActor.System, cancellationToken);
                 return;
             case CommandType.RemoveApp:
                 await QueueAsync(db, device, action, new JsonObject { ["bundleId"] = v.Subject }, reason, Automation, pending, AuditActor.System, cancellationToken);

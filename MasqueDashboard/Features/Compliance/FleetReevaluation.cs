@@ -190,7 +190,7 @@ public sealed class FleetReevaluation(IDbContextFactory<MasqueDbContext> context
             var carriedBy = carried.ToLookup(a => a.DeviceId, a => a.AppBuildId);
             var violations = (await db.DeviceViolations.Where(v => ids.Contains(v.DeviceId)).ToListAsync(cancellationToken)).ToLookup(v => v.DeviceId);
             var pending = (await db.DeviceCommands.Where(c => ids.Contains(c.DeviceId) && (c.Status == CommandStatus.Queued || c.Status == CommandStatus.Sent))
-                .OrderBy(c => c.QueuedAtUtc).ToListAsync(cancellationToken)).ToLookup(c => c.DeviceId);
+                .OrderBy(c => c.Number).ToListAsync(cancellationToken)).ToLookup(c => c.DeviceId);
             var now = time.GetUtcNow().UtcDateTime;
             var changed = 0;
             foreach (var device in devices)

@@ -26,6 +26,9 @@ public enum CommandStatus
 /// <summary>A command for one device, delivered in a check-in response and answered in a later check-in.</summary>
 public sealed class DeviceCommand
 {
+    /// <summary>Queue order: commands run in the order they were queued, even when queued in the same instant.</summary>
+    public long Number { get; set; }
+
     public Guid Id { get; set; }
 
     public long DeviceId { get; set; }

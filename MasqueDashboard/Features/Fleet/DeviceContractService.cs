@@ -188,7 +188,7 @@ public sealed partial class DeviceContractService(
     private async Task<CheckInResponse> ReplayAsync(MasqueDbContext db, Device device, CancellationToken cancellationToken)
     {
         var violations = await db.DeviceViolations.AsNoTracking().Where(v => v.DeviceId == device.Id).OrderBy(v => v.Id).ToListAsync(cancellationToken);
-        var sent = await db.DeviceCommands.AsNoTracking().Where(c => c.DeviceId == device.Id && c.Status == CommandStatus.Sent).OrderBy(c => c.QueuedAtUtc).ToListAsync(cancellationToken);
+        var sent = await db.DeviceCommands.AsNoTracking().Where(c => c.DeviceId == device.Id && c.Status == CommandStatus.Sent).OrderBy(c => c.Number).ToListAsync(cancellationToken);
         return new CheckInResponse(device.Compliance, violations.Select(v => new ViolationView(v.RuleId, v.Detail)).ToList(), sent.Select(View).ToList(), []);
     }
 

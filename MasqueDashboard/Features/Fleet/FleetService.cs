@@ -115,7 +115,7 @@ public sealed class FleetService(
                 Catalog.CatalogApp.Split(x.Build.UrlSchemes), x.Findings.Select(f => new ViolationView(f.RuleId, f.Detail)).ToList(), x.Genuine?.TeamId, x.Genuine?.Name))
             .ToList();
         var violations = await db.DeviceViolations.AsNoTracking().Where(v => v.DeviceId == id).OrderBy(v => v.SinceUtc).ToListAsync(cancellationToken);
-        var commands = await db.DeviceCommands.AsNoTracking().Where(c => c.DeviceId == id).OrderByDescending(c => c.QueuedAtUtc).Take(200).ToListAsync(cancellationToken);
+        var commands = await db.DeviceCommands.AsNoTracking().Where(c => c.DeviceId == id).OrderByDescending(c => c.Number).Take(200).ToListAsync(cancellationToken);
         var wipes = await db.FullWipeRequests.AsNoTracking().Where(w => w.DeviceId == id).OrderByDescending(w => w.RequestedAtUtc).ToListAsync(cancellationToken);
         var target = FleetActions.Target(id);
         var timeline = await db.AuditEvents.AsNoTracking().Where(e => e.Target == target).OrderByDescending(e => e.Sequence).Take(100)

@@ -259,7 +259,8 @@ public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<Appli
 
         builder.Entity<DeviceCommand>(e =>
         {
-            e.HasKey(x => x.Id);
+            e.HasKey(x => x.Number);
+            e.HasIndex(x => x.Id).IsUnique();
             e.Property(x => x.Type).HasConversion<string>().HasMaxLength(24);
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
             e.Property(x => x.Payload).HasMaxLength(4000);

@@ -777,9 +777,9 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
 
             modelBuilder.Entity("MasqueDashboard.Features.Fleet.DeviceCommand", b =>
                 {
-                    b.Property<Guid>("Id")
+                    b.Property<long>("Number")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("CompletedAtUtc")
                         .HasColumnType("TEXT");
@@ -790,6 +790,9 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<long>("DeviceId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Payload")
                         .IsRequired()
@@ -822,7 +825,10 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(24)
                         .HasColumnType("TEXT");
 
-                    b.HasKey("Id");
+                    b.HasKey("Number");
+
+                    b.HasIndex("Id")
+                        .IsUnique();
 
                     b.HasIndex("DeviceId", "Status");
 

@@ -57,6 +57,8 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
                 name: "DeviceCommands",
                 columns: table => new
                 {
+                    Number = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
                     Id = table.Column<Guid>(type: "TEXT", nullable: false),
                     DeviceId = table.Column<long>(type: "INTEGER", nullable: false),
                     Type = table.Column<string>(type: "TEXT", maxLength: 24, nullable: false),
@@ -71,7 +73,7 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_DeviceCommands", x => x.Id);
+                    table.PrimaryKey("PK_DeviceCommands", x => x.Number);
                 });
 
             migrationBuilder.CreateTable(
@@ -227,6 +229,12 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
                 name: "IX_DeviceCommands_DeviceId_Status",
                 table: "DeviceCommands",
                 columns: new[] { "DeviceId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DeviceCommands_Id",
+                table: "DeviceCommands",
+                column: "Id",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_DeviceCommands_Status_QueuedAtUtc",

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteMasqueDbContext))]
-    [Migration("20261126032934_Fleet")]
+    [Migration("20261126033319_Fleet")]
     partial class Fleet
     {
         /// <inheritdoc />
@@ -780,9 +780,9 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
 
             modelBuilder.Entity("MasqueDashboard.Features.Fleet.DeviceCommand", b =>
                 {
-                    b.Property<Guid>("Id")
+                    b.Property<long>("Number")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("CompletedAtUtc")
                         .HasColumnType("TEXT");
@@ -793,6 +793,9 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<long>("DeviceId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Payload")
                         .IsRequired()
@@ -825,7 +828,10 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(24)
                         .HasColumnType("TEXT");
 
-                    b.HasKey("Id");
+                    b.HasKey("Number");
+
+                    b.HasIndex("Id")
+                        .IsUnique();
 
                     b.HasIndex("DeviceId", "Status");
 
