@@ -23,6 +23,7 @@ public sealed partial class DeviceContractService(
     ComplianceEngine engine,
     IAuditLog audit,
     FleetNotifier notifier,
+    CheckInWriter writer,
     IOptions<FleetOptions> options,
     TimeProvider time)
 {
@@ -109,11 +110,20 @@ public sealed partial class DeviceContractService(
         var report = Validate(request);
         var tokenHash = Hash(token);
         var state = await cache.GetAsync(cancellationToken);
-        var now = time.GetUtcNow().UtcDateTime;
+        var response = await writer.RunAsync(db => ApplyCheckInAsync(db, tokenHash, report, state), cancellationToken);
+        if (response is not null)
+        {
+            notifier.Publish();
+        }
 
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        return response;
+    }
+
+    /// <summary>One check-in inside the writer's transaction (shared with the others of its batch; the writer saves and commits).</summary>
+    private async Task<CheckInResponse?> ApplyCheckInAsync(MasqueDbContext db, string tokenHash, ValidReport report, FleetState state)
+    {
+        var cancellationToken = CancellationToken.None; // once queued, a check-in is applied whole or not at all
+        var now = time.GetUtcNow().UtcDateTime;
         var device = await db.Devices.SingleOrDefaultAsync(d => d.TokenHash == tokenHash, cancellationToken);
         if (device is null)
         {
@@ -123,11 +133,10 @@ public sealed partial class DeviceContractService(
         if (report.Sequence <= device.LastSequence)
         {
             // Already applied: answer with the state as it is, re-delivering what was sent and not yet answered.
-            var replay = await ReplayAsync(db, device, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return replay;
+            return await ReplayAsync(db, device, cancellationToken);
         }
 
+        var wasCompliant = device.Compliance == ComplianceState.Compliant;
         device.LastSequence = report.Sequence;
         device.LastCheckInAtUtc = now;
         device.OsVersion = report.OsVersion;
@@ -135,7 +144,7 @@ public sealed partial class DeviceContractService(
         device.Supervised = report.Supervised;
         device.Jailbroken = report.Jailbroken;
         device.ContainerEnabled = report.ContainerEnabled;
-        device.ProfilesJson = JsonSerializer.Serialize(report.Profiles, Json);
+        device.ProfilesJson = report.Profiles.Count == 0 ? "[]" : JsonSerializer.Serialize(report.Profiles, Json);
 
         var builds = await ResolveBuildsAsync(db, report.Apps, now, cancellationToken);
         await StoreInventoryAsync(db, device, builds, cancellationToken);
@@ -151,7 +160,8 @@ public sealed partial class DeviceContractService(
             .Concat(builds.SelectMany(state.Judge))
             .ToList();
         db.ChangeTracker.DetectChanges();
-        var violations = (await engine.ApplyAsync(db, device, failing, state.Policies, null, pending, cancellationToken)).Violations;
+        // A compliant device has no violation rows (the state is computed from them): no need to read them.
+        var violations = (await engine.ApplyAsync(db, device, failing, state.Policies, wasCompliant ? [] : null, pending, cancellationToken)).Violations;
 
         var deliver = pending.Where(c => c.Status == CommandStatus.Queued || (c.Status == CommandStatus.Sent && c.SentAtUtc <= now - options.Value.ResendAfter)).ToList();
         foreach (var command in deliver)
@@ -162,9 +172,6 @@ public sealed partial class DeviceContractService(
 
         db.DeviceCheckIns.Add(new DeviceCheckIn { DeviceId = device.Id, AtUtc = now, Sequence = report.Sequence, AppCount = builds.Count, Compliance = device.Compliance });
         db.ChangeTracker.DetectChanges();
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        notifier.Publish();
         return new CheckInResponse(device.Compliance, violations.Select(v => new ViolationView(v.RuleId, v.Detail)).ToList(), deliver.Select(View).ToList(), errors);
     }
 
@@ -233,7 +240,6 @@ public sealed partial class DeviceContractService(
                 await db.SaveChangesAsync(cancellationToken);
                 foreach (var build in added)
                 {
-                    db.Entry(build).State = EntityState.Detached;
                     cache.Remember(build);
                     result.Add(build);
                 }

@@ -37,12 +37,22 @@ public static class CommandLine
                                   Time a full scan of a ~50 MB .ipa (built when --file is absent) against
                                   sha256sum + unzip -t of the same file; report the ratio and peak memory
                                   growth, and append them to the report file. Run it in a Release build.
+          bench fleet [--devices N] [--apps-per-device K] [--runs R] [--report docs/BENCHMARKS.md]
+                                  On a temporary database: seed N devices (default 100,000) × K apps (40), then
+                                  time a full fleet re-evaluation and the revocation lookup (bars 5 s and 1 s).
+          bench checkin [--devices N] [--seconds S] [--concurrency C] [--apps K] [--report docs/BENCHMARKS.md]
+                                  On a temporary database and a loopback server: check-ins per second with K apps
+                                  (40) each, p50/p99 latency and a reconciliation of what was stored.
+          demo seed --devices N [--apps-per-device K] [--events M] [--force]
+                                  Fill the database with synthetic fleet data at scale (devices with App Store and
+                                  catalog apps, some Masque'd; M audit events with a valid chain). Development only,
+                                  unless --force true.
           db migrate              Create or upgrade the database.
           audit verify            Recompute the audit trail's hash chain; exit 1 when it is broken.
           help                    This text.
         """;
 
-    private static readonly string[] Verbs = ["users", "tokens", "db", "audit", "scan", "bench", "help", "--help", "-h"];
+    private static readonly string[] Verbs = ["users", "tokens", "db", "audit", "scan", "bench", "demo", "help", "--help", "-h"];
 
     /// <summary>A first argument that is not an option names a verb; options alone start the server.</summary>
     public static bool IsVerb(string[] args) =>
@@ -69,6 +79,9 @@ public static class CommandLine
             "audit verify" => VerifyAuditAsync,
             "scan" => ScanAsync,
             "bench scan" => BenchScanAsync,
+            "bench fleet" => BenchFleetAsync,
+            "bench checkin" => BenchCheckInAsync,
+            "demo seed" => DemoSeedAsync,
             _ => null,
         };
         if (handler is null)
@@ -198,6 +211,42 @@ public static class CommandLine
         var runs = args.Optional("runs") is { } r ? (int.TryParse(r, CultureInfo.InvariantCulture, out var n) && n is > 0 and <= 50 ? n : throw new CliUsageException("--runs takes 1 to 50.")) : 5;
         return ScanBenchmark.RunAsync(services, args.Optional("file"), runs, args.Optional("report"), output);
     }
+
+    private static Task<int> BenchFleetAsync(IServiceProvider services, CliArguments args, TextWriter output)
+    {
+        args.AllowOnly("devices", "apps-per-device", "runs", "report");
+        return FleetBenchmark.RunFleetAsync(Number(args, "devices", 100_000, 1, 1_000_000), Number(args, "apps-per-device", 40, 1, 200),
+            Number(args, "runs", 3, 1, 20), args.Optional("report"), output);
+    }
+
+    private static Task<int> BenchCheckInAsync(IServiceProvider services, CliArguments args, TextWriter output)
+    {
+        args.AllowOnly("devices", "seconds", "concurrency", "apps", "report");
+        return FleetBenchmark.RunCheckInAsync(Number(args, "devices", 2_000, 1, 100_000), Number(args, "seconds", 20, 1, 600),
+            Number(args, "concurrency", 32, 1, 512), Number(args, "apps", 40, 0, 200), args.Optional("report"), output);
+    }
+
+    private static async Task<int> DemoSeedAsync(IServiceProvider services, CliArguments args, TextWriter output)
+    {
+        args.AllowOnly("devices", "apps-per-device", "events", "force");
+        var force = args.Optional("force") is { } f && (bool.TryParse(f, out var yes) ? yes : throw new CliUsageException("--force takes true or false."));
+        var environment = services.GetRequiredService<IWebHostEnvironment>();
+        if (!environment.IsDevelopment() && !force)
+        {
+            throw DomainException.Forbidden($"demo seed writes synthetic data; this is the {environment.EnvironmentName} environment. Add --force true if you mean it.");
+        }
+
+        await services.GetRequiredService<Features.Demo.DemoSeeder>().SeedAsync();
+        var seed = new Features.Demo.FleetSeed(Number(args, "devices", 0, 0, 1_000_000), Number(args, "apps-per-device", 40, 0, 200), Number(args, "events", 0, 0, 10_000_000));
+        var result = await services.GetRequiredService<Features.Demo.FleetSeeder>().SeedAsync(seed, new Progress<string>(line => output.WriteLine(line)));
+        await output.WriteLineAsync($"Seeded {result.Devices:N0} devices, {result.DeviceApps:N0} installed apps, {result.Events:N0} audit events in {result.Elapsed.TotalSeconds:0.0} s.");
+        return Ok;
+    }
+
+    private static int Number(CliArguments args, string name, int fallback, int min, int max) =>
+        args.Optional(name) is not { } text ? fallback
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max ? n
+        : throw new CliUsageException($"--{name} takes a number from {min:N0} to {max:N0}.");
 
     private static readonly JsonSerializerOptions ReportJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 

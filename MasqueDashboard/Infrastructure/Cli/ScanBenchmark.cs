@@ -51,17 +51,19 @@ internal static class ScanBenchmark
                 peakGrowth = Math.Max(peakGrowth, sampler.Stop());
             }
 
-            var floorMs = Median(floor);
-            var scanMs = Median(scans);
+            var floorMs = BenchmarkReport.Median(floor);
+            var scanMs = BenchmarkReport.Median(scans);
             var ratio = scanMs / floorMs;
             var passed = ratio <= RatioBar && peakGrowth < MemoryBarBytes;
             var line = string.Create(CultureInfo.InvariantCulture,
-                $"| {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC | {Machine()} | {size / 1048576.0:0.0} MiB | {floorMs:0} ms | {scanMs:0} ms | {ratio:0.00}× | {peakGrowth / 1048576.0:0.0} MB | {verdict} | {(passed ? "pass" : "FAIL")} |");
+                $"| {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC | {BenchmarkReport.Machine()} | {size / 1048576.0:0.0} MiB | {floorMs:0} ms | {scanMs:0} ms | {ratio:0.00}× | {peakGrowth / 1048576.0:0.0} MB | {verdict} | {(passed ? "pass" : "FAIL")} |");
             await output.WriteLineAsync($"floor (sha256sum + unzip -t): {floorMs:0} ms; scan: {scanMs:0} ms; ratio {ratio:0.00} (bar {RatioBar}); peak working-set growth {peakGrowth / 1048576.0:0.0} MB (bar 64).");
             if (reportPath is not null)
             {
-                reportPath = ResolveReportPath(reportPath);
-                AppendReport(reportPath, line);
+                reportPath = BenchmarkReport.ResolvePath(reportPath);
+                BenchmarkReport.Append(reportPath, "Scan (`bench scan`)",
+                    "Full scan of a ~50 MB .ipa (SHA-256 + every stage, median of the runs) against the floor of `sha256sum` + `unzip -t` on the same file (median), and the peak growth of the process's working set during a scan. Bar (PRODUCT.md §12): ratio ≤ 1.5, growth < 64 MB.",
+                    "| when | machine | package | floor | scan | ratio | peak growth | verdict | bar |\n|---|---|---|---|---|---|---|---|---|", line);
                 await output.WriteLineAsync($"Appended to {reportPath}.");
             }
 
@@ -105,61 +107,6 @@ internal static class ScanBenchmark
         }
 
         return watch.Elapsed.TotalMilliseconds;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    private static string Machine()
-    {
-        var cpu = File.Exists("/proc/cpuinfo")
-            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
-            : null;
-        var memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024);
-        return string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessorCount} cores, {cpu ?? RuntimeInformationDescription()}, {memory:0} GiB");
-    }
-
-    private static string RuntimeInformationDescription() => System.Runtime.InteropServices.RuntimeInformation.OSDescription;
-
-    /// <summary>A relative report path is taken from the repository root (where MasqueDashboard.sln is), since `dotnet run` runs in the project folder.</summary>
-    private static string ResolveReportPath(string path)
-    {
-        if (Path.IsPathRooted(path))
-        {
-            return path;
-        }
-
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MasqueDashboard.sln")))
-            {
-                return Path.Combine(dir.FullName, path);
-            }
-        }
-
-        return Path.GetFullPath(path);
-    }
-
-    private static void AppendReport(string path, string line)
-    {
-        if (!File.Exists(path))
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            File.WriteAllText(path, "# Benchmarks\n");
-        }
-
-        var text = File.ReadAllText(path);
-        if (!text.Contains("## Scan (`bench scan`)", StringComparison.Ordinal))
-        {
-            File.AppendAllText(path,
-                "\n## Scan (`bench scan`)\n\nFull scan of a ~50 MB .ipa (SHA-256 + every stage, median of the runs) against the floor of `sha256sum` + `unzip -t` on the same file (median), and the peak growth of the process's working set during a scan. Bar (PRODUCT.md §12): ratio ≤ 1.5, growth < 64 MB.\n\n" +
-                "| when | machine | package | floor | scan | ratio | peak growth | verdict | bar |\n|---|---|---|---|---|---|---|---|---|\n");
-        }
-
-        File.AppendAllText(path, line + "\n");
     }
 
     /// <summary>

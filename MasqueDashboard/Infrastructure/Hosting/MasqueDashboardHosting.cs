@@ -186,11 +186,13 @@ public static class MasqueDashboardHosting
             .ValidateOnStart();
         services.AddSingleton<FleetCache>();
         services.AddSingleton<FleetNotifier>();
+        services.AddSingleton<CheckInWriter>();
         services.AddSingleton<ComplianceEngine>();
         services.AddSingleton<FleetReevaluation>();
         services.AddScoped<DeviceContractService>();
         services.AddScoped<FleetService>();
         services.AddScoped<PolicyService>();
+        services.AddScoped<FleetSeeder>();
         services.AddScoped<Features.Signers.ICertificateRevocationListener, FleetRevocationListener>();
         services.AddSingleton<EscalationWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<EscalationWorker>());

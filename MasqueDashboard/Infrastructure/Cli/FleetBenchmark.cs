@@ -1,0 +1,318 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using MasqueDashboard.Features.Catalog;
+using MasqueDashboard.Features.Compliance;
+using MasqueDashboard.Features.Demo;
+using MasqueDashboard.Features.Fleet;
+using MasqueDashboard.Features.Signers;
+using MasqueDashboard.Infrastructure.Data;
+using MasqueDashboard.Infrastructure.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
+
+namespace MasqueDashboard.Infrastructure.Cli;
+
+/// <summary>
+/// <c>bench fleet</c> and <c>bench checkin</c> (PRODUCT.md §12), each on its own temporary SQLite database so a
+/// benchmark never touches real data: fleet-wide re-evaluation and revocation lookup at 100,000 devices × 40 apps,
+/// and check-ins per second over HTTP on loopback with their latency and a reconciliation of what was stored.
+/// </summary>
+internal static class FleetBenchmark
+{
+    private const string Secret = "bench-enrollment-secret";
+
+    public static readonly (string BundleId, string Name, string[] Schemes)[] BenchCatalog =
+    [
+        ("com.example.bank", "Example Bank", ["examplebank"]), ("com.example.mail", "Example Mail", ["examplemail"]),
+        ("com.example.expenses", "Expenses", []), ("com.example.travel", "Travel Desk", ["exampletravel"]),
+    ];
+
+    public const string BenchTeam = "ABCDE12345";
+
+    public static async Task<int> RunFleetAsync(int devices, int appsPerDevice, int runs, string? reportPath, TextWriter output)
+    {
+        await using var host = await BenchHost.StartAsync(listen: false);
+        var services = host.App.Services;
+        await SeedCatalogAsync(services);
+        await output.WriteLineAsync($"Seeding {devices:N0} devices × {appsPerDevice} apps into {host.Directory} …");
+        var seeder = services.GetRequiredService<FleetSeeder>();
+        var seeded = await seeder.SeedAsync(new FleetSeed(devices, appsPerDevice), new Progress<string>(line => output.WriteLine("  " + line)));
+        await output.WriteLineAsync($"Seeded {seeded.DeviceApps:N0} installed apps ({seeded.Builds} distinct builds) in {seeded.Elapsed.TotalSeconds:0.0} s.");
+
+        var fleet = services.GetRequiredService<FleetReevaluation>();
+        var cache = services.GetRequiredService<FleetCache>();
+        var full = new List<double>();
+        ReevaluationResult? last = null;
+        for (var i = 0; i < runs; i++)
+        {
+            cache.Invalidate(); // a policy or catalog change: nothing cached
+            var watch = Stopwatch.StartNew();
+            last = await fleet.ReevaluateAsync((IReadOnlyCollection<long>?)null);
+            full.Add(watch.Elapsed.TotalMilliseconds);
+            await output.WriteLineAsync($"  full re-evaluation {i + 1}: {watch.Elapsed.TotalMilliseconds:0} ms ({last.Evaluated:N0} devices, {last.Changed:N0} changed)");
+        }
+
+        // Revocation: the certificate of the catalog's first app is on every device; a Masque signer on a few.
+        var contexts = services.GetRequiredService<IDbContextFactory<MasqueDbContext>>();
+        var lookups = new List<double>();
+        var affected = 0;
+        for (var i = 0; i < runs; i++)
+        {
+            await using var db = await contexts.CreateDbContextAsync();
+            var watch = Stopwatch.StartNew();
+            var found = await FleetReevaluation.AffectedDevicesAsync(db, CatalogChange.ForCertificate("e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7"), default);
+            lookups.Add(watch.Elapsed.TotalMilliseconds);
+            affected = found.Count;
+        }
+
+        var corpSigner = Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(Encoding.UTF8.GetBytes(BenchTeam + BenchCatalog[0].BundleId)));
+        int everyone;
+        double everyoneMs;
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            var watch = Stopwatch.StartNew();
+            everyone = (await FleetReevaluation.AffectedDevicesAsync(db, CatalogChange.ForCertificate(corpSigner), default)).Count;
+            everyoneMs = watch.Elapsed.TotalMilliseconds;
+        }
+
+        var fullMs = BenchmarkReport.Median(full);
+        var lookupMs = BenchmarkReport.Median(lookups);
+        var passed = fullMs <= 5000 && lookupMs <= 1000 && everyoneMs <= 1000;
+        await output.WriteLineAsync($"Full re-evaluation median {fullMs:0} ms (bar 5,000 ms); revocation lookup {lookupMs:0} ms for {affected:N0} devices, {everyoneMs:0} ms for {everyone:N0} devices (bar 1,000 ms): {(passed ? "pass" : "FAIL")}.");
+        if (reportPath is not null)
+        {
+            BenchmarkReport.Append(reportPath, "Fleet (`bench fleet`)",
+                "A synthetic fleet (`demo seed` data: App Store and catalog apps, 2% carrying a Masque build) on a fresh SQLite file. Full re-evaluation: every device judged against the policies, the catalog and the signers with nothing cached (median of the runs). Revocation lookup: the indexed query that finds the devices carrying anything a certificate signed — for the Masque signer, and for the catalog signer every device carries. Bars (PRODUCT.md §12): re-evaluation ≤ 5 s, lookup ≤ 1 s.",
+                "| when | machine | devices × apps | seed | full re-evaluation | revocation lookup (devices) | lookup, whole fleet | bar |\n|---|---|---|---|---|---|---|---|",
+                string.Create(CultureInfo.InvariantCulture,
+                    $"| {BenchmarkReport.Now()} | {BenchmarkReport.Machine()} | {devices:N0} × {appsPerDevice} | {seeded.Elapsed.TotalSeconds:0} s | {fullMs:0} ms | {lookupMs:0} ms ({affected:N0}) | {everyoneMs:0} ms ({everyone:N0}) | {(passed ? "pass" : "FAIL")} |"));
+        }
+
+        return passed ? CommandLine.Ok : CommandLine.Failed;
+    }
+
+    public static async Task<int> RunCheckInAsync(int devices, int seconds, int concurrency, int apps, string? reportPath, TextWriter output)
+    {
+        await using var host = await BenchHost.StartAsync(listen: true);
+        await SeedCatalogAsync(host.App.Services);
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+        using var http = new HttpClient(handler) { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        await output.WriteLineAsync($"Server on {host.BaseAddress} (database {host.Directory}); enrolling {devices:N0} devices …");
+
+        var fleet = new BenchDevice[devices];
+        await Parallel.ForAsync(0, devices, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, ct) =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/devices/enroll")
+            {
+                Content = JsonContent.Create(new EnrollRequest($"BENCH-{i:D8}-0000-0000-0000-000000000000", $"F{i:D9}", "iPhone 6", "8.1", $"bench{i}@corp.example", true)),
+            };
+            request.Headers.Add("X-Enrollment-Secret", Secret);
+            using var response = await http.SendAsync(request, ct);
+            response.EnsureSuccessStatusCode();
+            var enrolled = (await response.Content.ReadFromJsonAsync<EnrollResponse>(ct))!;
+            fleet[i] = new BenchDevice(enrolled.DeviceToken, Body(i, apps));
+        });
+
+        // First check-in stores each inventory; the measured ones are the steady state a fleet lives in.
+        var warmFailures = 0;
+        await Parallel.ForAsync(0, devices, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, ct) =>
+        {
+            if (!await SendAsync(http, fleet[i], ct))
+            {
+                Interlocked.Increment(ref warmFailures);
+            }
+        });
+        if (warmFailures > 0)
+        {
+            await output.WriteLineAsync($"{warmFailures} warm-up check-ins failed: the server is not healthy; stopping.");
+            return CommandLine.Failed;
+        }
+
+        await output.WriteLineAsync($"Warmed up; measuring {seconds} s at concurrency {concurrency} with {apps} apps per check-in …");
+
+        var latencies = new ConcurrentBag<double>();
+        long sent = 0, failed = 0;
+        var deadline = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
+        {
+            // Each worker owns its own devices, as a real device never checks in twice at once.
+            var local = new List<double>();
+            var mine = Enumerable.Range(0, devices).Where(i => i % concurrency == w).Select(i => fleet[i]).ToArray();
+            for (var k = 0; mine.Length > 0 && deadline.Elapsed.TotalSeconds < seconds; k++)
+            {
+                var device = mine[k % mine.Length];
+                var watch = Stopwatch.StartNew();
+                var ok = await SendAsync(http, device, default);
+                local.Add(watch.Elapsed.TotalMilliseconds);
+                Interlocked.Increment(ref ok ? ref sent : ref failed);
+            }
+
+            foreach (var l in local)
+            {
+                latencies.Add(l);
+            }
+        })).ToList();
+        await Task.WhenAll(workers);
+        var elapsed = deadline.Elapsed.TotalSeconds;
+
+        var contexts = host.App.Services.GetRequiredService<IDbContextFactory<MasqueDbContext>>();
+        await using var db = await contexts.CreateDbContextAsync();
+        var stored = await db.DeviceCheckIns.LongCountAsync() - devices;
+        var sorted = latencies.Order().ToList();
+        var rate = sent / elapsed;
+        var p50 = BenchmarkReport.Percentile(sorted, 0.50);
+        var p99 = BenchmarkReport.Percentile(sorted, 0.99);
+        var lost = sent - stored;
+        var passed = rate >= 1500 && p99 <= 100 && lost == 0 && failed == 0;
+        await output.WriteLineAsync($"{sent:N0} check-ins in {elapsed:0.0} s = {rate:0} /s (bar 1,500); p50 {p50:0.0} ms, p99 {p99:0.0} ms (bar 100); failed {failed}, stored {stored:N0}, lost {lost}: {(passed ? "pass" : "FAIL")}.");
+        if (reportPath is not null)
+        {
+            BenchmarkReport.Append(reportPath, "Check-in (`bench checkin`)",
+                "The device contract over HTTP on loopback (Kestrel in the same process, a fresh SQLite file): enrolled devices check in with 40 apps each (two of them catalog apps) from a pool of connections; the first check-in of each device is a warm-up, then the steady state is measured. Reconciled: every 200 answer has its check-in row. Bars (PRODUCT.md §12): ≥ 1,500 check-ins/s, p99 ≤ 100 ms, none lost.",
+                "| when | machine | devices | concurrency | check-ins | rate | p50 | p99 | failed | lost | bar |\n|---|---|---|---|---|---|---|---|---|---|---|",
+                string.Create(CultureInfo.InvariantCulture,
+                    $"| {BenchmarkReport.Now()} | {BenchmarkReport.Machine()} | {devices:N0} | {concurrency} | {sent:N0} in {elapsed:0} s | {rate:0} /s | {p50:0.0} ms | {p99:0.0} ms | {failed} | {lost} | {(passed ? "pass" : "FAIL")} |"));
+        }
+
+        return passed ? CommandLine.Ok : CommandLine.Failed;
+    }
+
+    private sealed class BenchDevice(string token, object[] apps)
+    {
+        public string Token { get; } = token;
+
+        public object[] Apps { get; } = apps;
+
+        public long Sequence { get; set; }
+
+        public Lock Gate { get; } = new();
+    }
+
+    private static async Task<bool> SendAsync(HttpClient http, BenchDevice device, CancellationToken cancellationToken)
+    {
+        long sequence;
+        lock (device.Gate)
+        {
+            sequence = ++device.Sequence;
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/devices/checkin")
+        {
+            Content = JsonContent.Create(new { sequence, osVersion = "8.1", supervised = true, jailbroken = false, containerEnabled = true, installedApps = device.Apps, commandResults = Array.Empty<object>() }),
+        };
+        request.Headers.Authorization = new("Bearer", device.Token);
+        using var response = await http.SendAsync(request, cancellationToken);
+        return response.IsSuccessStatusCode;
+    }
+
+    private static object[] Body(int device, int apps)
+    {
+        var list = new List<object>(apps);
+        foreach (var (bundleId, name, schemes) in BenchCatalog.Take(2))
+        {
+            list.Add(new { bundleId, name, version = "1.0", teamId = BenchTeam, signerSha1 = "1111111111111111111111111111111111111111", distribution = "Enterprise", urlSchemes = schemes, extensions = Array.Empty<string>(), managed = true });
+        }
+
+        var store = FleetSeeder.StoreApps;
+        for (var i = 0; list.Count < apps; i++)
+        {
+            var (bundleId, name, team) = store[(device + i) % store.Length];
+            list.Add(new { bundleId = i < store.Length ? bundleId : $"{bundleId}.extra{i}", name, version = $"{5 + ((device + i) % 3)}.0", teamId = team, signerSha1 = (string?)null, distribution = "AppStore", urlSchemes = Array.Empty<string>(), extensions = Array.Empty<string>(), managed = false });
+        }
+
+        return [.. list];
+    }
+
+    private static async Task SeedCatalogAsync(IServiceProvider services)
+    {
+        var contexts = services.GetRequiredService<IDbContextFactory<MasqueDbContext>>();
+        await using var db = await contexts.CreateDbContextAsync();
+        var now = DateTime.UtcNow;
+        foreach (var (bundleId, name, schemes) in BenchCatalog)
+        {
+            db.CatalogApps.Add(new CatalogApp
+            {
+                Id = Guid.NewGuid(), BundleId = bundleId, Name = name, TeamId = BenchTeam, Status = CatalogAppStatus.Published, CurrentSubmissionId = Guid.NewGuid(),
+                CurrentVersion = "1.0", Distribution = "Enterprise", UrlSchemes = string.Join(' ', schemes), ApprovedByEmail = "bench", PublishedByEmail = "bench", PublishedAtUtc = now,
+            });
+        }
+
+        db.TrustedSigners.Add(new TrustedSigner { TeamId = BenchTeam, Name = "Example Corp", AddedBy = "bench", AddedAtUtc = now });
+        await db.SaveChangesAsync();
+        services.GetRequiredService<FleetCache>().Invalidate();
+    }
+
+    /// <summary>The dashboard on a temporary database, optionally listening on 127.0.0.1 (loopback only).</summary>
+    private sealed class BenchHost : IAsyncDisposable
+    {
+        private BenchHost(WebApplication app, string directory, Uri? baseAddress) => (App, Directory, BaseAddress) = (app, directory, baseAddress);
+
+        public WebApplication App { get; }
+
+        public string Directory { get; }
+
+        public Uri? BaseAddress { get; }
+
+        public static async Task<BenchHost> StartAsync(bool listen)
+        {
+            var directory = Path.Combine(Path.GetTempPath(), "masque-bench", Guid.NewGuid().ToString("N"));
+            System.IO.Directory.CreateDirectory(directory);
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Benchmark" });
+            builder.Logging.ClearProviders();
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Sqlite"] = $"Data Source={Path.Combine(directory, "bench.db")}",
+                ["Storage:Root"] = Path.Combine(directory, "packages"),
+                ["Fleet:EnrollmentSecret"] = Secret,
+                ["Fleet:Simulator:Enabled"] = "false",
+                ["Fleet:EscalationInterval"] = "01:00:00",
+                ["Demo:Seed"] = "false",
+            });
+            if (listen)
+            {
+                builder.WebHost.UseUrls("http://127.0.0.1:0");
+            }
+
+            builder.AddMasqueDashboard();
+            var app = builder.Build();
+            if (listen)
+            {
+                app.MapMasqueDashboard();
+            }
+
+            await DatabaseInitializer.MigrateAsync(app.Services);
+            Uri? address = null;
+            if (listen)
+            {
+                await app.StartAsync();
+                address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+            }
+
+            return new BenchHost(app, directory, address);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (BaseAddress is not null)
+            {
+                await App.StopAsync();
+            }
+
+            await App.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                System.IO.Directory.Delete(Directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Left for the OS to clean up with the rest of the temp folder.
+            }
+        }
+    }
+}
