@@ -262,7 +262,7 @@ internal static class FleetBenchmark
         {
             var directory = Path.Combine(Path.GetTempPath(), "masque-bench", Guid.NewGuid().ToString("N"));
             System.IO.Directory.CreateDirectory(directory);
-            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Benchmark" });
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Benchmark", ApplicationName = typeof(FleetBenchmark).Assembly.GetName().Name });
             builder.Logging.ClearProviders();
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
