@@ -21,7 +21,13 @@ public enum SubmissionStatus
 /// <summary>One uploaded build and what the scanner concluded about it.</summary>
 public sealed class Submission
 {
+    /// <summary>The <see cref="UploaderId"/> of demo data (Development only): a published build with no package and no report.</summary>
+    public const string DemoUploaderId = "demo-seed";
+
     public Guid Id { get; set; }
+
+    /// <summary>Seeded demo data: there is no package to scan.</summary>
+    public bool IsDemo => UploaderId == DemoUploaderId;
 
     public required string UploaderId { get; set; }
 

@@ -217,9 +217,11 @@ public sealed class SubmissionService(
         await RequireVisibleAsync(by, s);
         if (!await CanRescanAsync(by, s))
         {
-            throw DomainException.Forbidden(s.Status is SubmissionStatus.Queued or SubmissionStatus.Scanning
-                ? "The submission is already waiting for or in a scan."
-                : "Only security reviewers and EMM administrators rescan; an uploader may retry a failed scan.");
+            throw s.IsDemo
+                ? DomainException.Conflict("This is demo data: it has no package to scan.")
+                : DomainException.Forbidden(s.Status is SubmissionStatus.Queued or SubmissionStatus.Scanning
+                    ? "The submission is already waiting for or in a scan."
+                    : "Only security reviewers and EMM administrators rescan; an uploader may retry a failed scan.");
         }
 
         var previous = s.Status;
@@ -259,7 +261,7 @@ public sealed class SubmissionService(
 
     private async Task<bool> CanRescanAsync(ClaimsPrincipal by, Submission s)
     {
-        if (s.Status is SubmissionStatus.Queued or SubmissionStatus.Scanning or SubmissionStatus.Uploaded)
+        if (s.IsDemo || s.Status is SubmissionStatus.Queued or SubmissionStatus.Scanning or SubmissionStatus.Uploaded)
         {
             return false;
         }

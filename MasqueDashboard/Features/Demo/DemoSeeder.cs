@@ -1,4 +1,11 @@
+using System.Security.Cryptography;
+using System.Text;
+using MasqueDashboard.Features.Apps;
 using MasqueDashboard.Features.Audit;
+using MasqueDashboard.Features.Catalog;
+using MasqueDashboard.Features.Compliance;
+using MasqueDashboard.Features.Scanning;
+using MasqueDashboard.Features.Signers;
 using MasqueDashboard.Features.Users;
 using MasqueDashboard.Infrastructure.Data;
 using MasqueDashboard.Infrastructure.Security;
@@ -18,18 +25,38 @@ public sealed class DemoOptions
 
 public sealed record DemoAccount(string Email, string Password, string[] Roles);
 
+/// <summary>A published in-house app of the demo catalog.</summary>
+public sealed record DemoCatalogApp(string BundleId, string Name, string Version, string[] UrlSchemes);
+
 /// <summary>
 /// Demo data for a first look at the product in Development: one account per role (two EmmAdmins, since a
-/// full wipe needs a second admin's approval) and two weeks of console sign-ins for the overview chart.
+/// full wipe needs a second admin's approval), two weeks of console sign-ins for the overview chart, and a small
+/// published catalog of Example Corp's in-house apps with their trusted team, so the fleet simulator's Masque
+/// campaign has genuine apps to impersonate. Every part is added once: seeding again changes nothing.
 /// </summary>
 public sealed class DemoSeeder(
     UserAdministrationService administration,
     IDbContextFactory<MasqueDbContext> contexts,
     UserManager<ApplicationUser> users,
     IAuditLog audit,
+    FleetCache fleetCache,
     TimeProvider time,
     ILogger<DemoSeeder> logger)
 {
+    public const string CatalogTeamId = "ABCDE12345";
+    public const string CatalogTeamName = "Example Corp";
+
+    public static IReadOnlyList<DemoCatalogApp> CatalogApps { get; } =
+    [
+        new("com.example.bank", "Example Bank", "3.2.0", ["examplebank"]),
+        new("com.example.mail", "Example Mail", "2.1.4", ["examplemail"]),
+        new("com.example.expenses", "Expenses", "1.8.0", ["exampleexpenses"]),
+        new("com.example.directory", "Corporate Directory", "1.2", []),
+    ];
+
+    /// <summary>The stand-in fingerprint of Example Corp's distribution certificate (not a real certificate).</summary>
+    public static string CatalogCertificateSha1 { get; } = Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes($"iPhone Distribution: {CatalogTeamName} ({CatalogTeamId})")));
+
     public static IReadOnlyList<DemoAccount> Accounts { get; } =
     [
         new("developer@masque.test", "Developer-Demo-1!", [Roles.Developer]),
@@ -59,7 +86,105 @@ public sealed class DemoSeeder(
                 logger.LogInformation("Demo accounts seeded: {Accounts}", string.Join(", ", Accounts.Select(a => $"{a.Email} / {a.Password}")));
             }
         }
+
+        await SeedCatalogAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Example Corp (<see cref="CatalogTeamId"/>) as a trusted signer and its published apps. Each app stands on a demo
+    /// <see cref="Submission"/> (published, no package file, no scan report: <see cref="Submission.IsDemo"/>), since a
+    /// catalog app always names the submission it came from. Apps whose bundle id is already in the catalog are left alone.
+    /// </summary>
+    public async Task SeedCatalogAsync(CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var changed = false;
+        if (!await db.TrustedSigners.AnyAsync(t => t.TeamId == CatalogTeamId, cancellationToken))
+        {
+            db.TrustedSigners.Add(new TrustedSigner { TeamId = CatalogTeamId, Name = CatalogTeamName, CertificateSha1 = CatalogCertificateSha1, AddedBy = AuditActor.System.Name, AddedAtUtc = now });
+            await audit.AppendAsync(db, AuditActor.System, SignerService.Trusted, $"team:{CatalogTeamId}", new { name = CatalogTeamName, certificateSha1 = CatalogCertificateSha1, demo = true }, cancellationToken);
+            changed = true;
+        }
+
+        var bundleIds = CatalogApps.Select(a => a.BundleId).ToList();
+        var existing = await db.CatalogApps.Where(a => bundleIds.Contains(a.BundleId)).Select(a => a.BundleId).ToListAsync(cancellationToken);
+        foreach (var app in CatalogApps.Where(a => !existing.Contains(a.BundleId)))
+        {
+            var submission = DemoSubmission(app, now);
+            db.Submissions.Add(submission);
+            var catalogApp = new CatalogApp
+            {
+                Id = Guid.NewGuid(), BundleId = app.BundleId, Name = app.Name, TeamId = CatalogTeamId, Status = CatalogAppStatus.Published,
+                CurrentSubmissionId = submission.Id, CurrentVersion = app.Version, Distribution = "Enterprise", UrlSchemes = string.Join(' ', app.UrlSchemes),
+                ApprovedByEmail = submission.ReviewerEmail!, PublishedByEmail = submission.PublisherEmail!, PublishedAtUtc = now,
+            };
+            catalogApp.Versions.Add(new CatalogAppVersion
+            {
+                SubmissionId = submission.Id, Version = app.Version, TeamId = CatalogTeamId, ApprovedByEmail = catalogApp.ApprovedByEmail,
+                PublishedByEmail = catalogApp.PublishedByEmail, PublishedAtUtc = now,
+            });
+            db.CatalogApps.Add(catalogApp);
+            await audit.AppendAsync(db, AuditActor.System, SubmissionActions.Published, SubmissionService.Target(submission.Id),
+                new { catalogApp = catalogApp.Id, bundleId = app.BundleId, teamId = CatalogTeamId, version = app.Version, demo = true }, cancellationToken);
+            changed = true;
+        }
+
+        if (!changed)
+        {
+            return;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        fleetCache.Invalidate();
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            logger.LogInformation("Demo catalog seeded: team {TeamId} ({Name}) trusted; apps {Apps}", CatalogTeamId, CatalogTeamName, string.Join(", ", bundleIds));
+        }
+    }
+
+    private static Submission DemoSubmission(DemoCatalogApp app, DateTime now) => new()
+    {
+        Id = Guid.NewGuid(),
+        UploaderId = Submission.DemoUploaderId,
+        UploaderEmail = Submission.DemoUploaderId,
+        UploadedAtUtc = now,
+        FileName = $"{app.BundleId}-{app.Version}.ipa",
+        SizeBytes = 0,
+        // No package exists: a stand-in hash that no real upload can match.
+        PackageSha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"demo package {app.BundleId} {app.Version}"))),
+        Status = SubmissionStatus.Published,
+        StatusReason = "Demo data: seeded in Development without a package, so there is no scan report and nothing to rescan.",
+        StatusChangedAtUtc = now,
+        AppName = app.Name,
+        BundleId = app.BundleId,
+        Version = app.Version,
+        TeamId = CatalogTeamId,
+        Distribution = "Enterprise",
+        Verdict = Verdict.Clean,
+        RiskScore = 0,
+        UrlSchemes = " " + string.Join(' ', app.UrlSchemes) + " ",
+        Signers =
+        [
+            new SubmissionSigner
+            {
+                Sha1 = CatalogCertificateSha1,
+                Sha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"iPhone Distribution: {CatalogTeamName} ({CatalogTeamId})"))),
+                Subject = $"CN=iPhone Distribution: {CatalogTeamName}, OU={CatalogTeamId}, O={CatalogTeamName}, C=US",
+                TeamId = CatalogTeamId,
+                NotAfterUtc = now.Date.AddYears(2),
+                Role = "Code signature",
+            },
+        ],
+        ReviewerEmail = "reviewer@masque.test",
+        ReviewedAtUtc = now,
+        ReviewJustification = "Demo data.",
+        ReviewedVerdict = Verdict.Clean,
+        PublisherEmail = "admin@masque.test",
+        PublishedAtUtc = now,
+    };
 
     private async Task SeedSignInHistoryAsync(CancellationToken cancellationToken)
     {

@@ -6,6 +6,7 @@ using MasqueDashboard.Features.Scanning;
 using MasqueDashboard.Features.Compliance;
 using MasqueDashboard.Features.Demo;
 using MasqueDashboard.Features.Fleet;
+using MasqueDashboard.Features.Fleet.Simulator;
 using MasqueDashboard.Features.Overview;
 using MasqueDashboard.Features.Users;
 using MasqueDashboard.Features.Users.ApiTokens;
@@ -196,6 +197,37 @@ public static class MasqueDashboardHosting
         services.AddScoped<Features.Signers.ICertificateRevocationListener, FleetRevocationListener>();
         services.AddSingleton<EscalationWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<EscalationWorker>());
+        AddFleetSimulator(services);
+    }
+
+    /// <summary>
+    /// The simulator is always registered (its page shows whether it is on); it enrols and checks in only when
+    /// <c>Fleet:Simulator:Enabled</c> resolves true: set, or unset in Development. Tests run as "Testing": off.
+    /// </summary>
+    private static void AddFleetSimulator(IServiceCollection services)
+    {
+        services.AddSingleton<InProcessDeviceChannel>();
+        services.AddHttpClient(HttpDeviceChannel.ClientName, (sp, client) =>
+            {
+                var target = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<FleetOptions>>().Value.Simulator.TargetUrl;
+                if (!string.IsNullOrEmpty(target))
+                {
+                    client.BaseAddress = HttpDeviceChannel.BaseAddress(target);
+                }
+
+                client.Timeout = TimeSpan.FromSeconds(30);
+            })
+            // One client lives as long as the simulator: recycle its connections so that DNS changes are seen.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+            // Hundreds of check-ins a minute: the simulator counts and reports failures itself, without a log line per request.
+            .RemoveAllLoggers();
+        services.AddSingleton<IDeviceChannel>(sp =>
+            string.IsNullOrEmpty(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<FleetOptions>>().Value.Simulator.TargetUrl)
+                ? sp.GetRequiredService<InProcessDeviceChannel>()
+                : new HttpDeviceChannel(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpDeviceChannel.ClientName)));
+        services.AddSingleton<FleetSimulator>();
+        services.AddHostedService(sp => sp.GetRequiredService<FleetSimulator>());
+        services.AddScoped<SimulatorService>();
     }
 
     private static void AddData(IServiceCollection services, IWebHostEnvironment environment)

@@ -1,0 +1,94 @@
+using System.Net;
+using MasqueDashboard.Features.Demo;
+using MasqueDashboard.Tests.Features.Fleet.Simulator;
+using MasqueDashboard.Tests.Support;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace MasqueDashboard.Tests.EndToEnd;
+
+/// <summary>The simulator's app (simulator on, demo accounts and catalog) on Kestrel at 127.0.0.1, with Chromium.</summary>
+public sealed class SimulatorBrowserFixture : IAsyncLifetime
+{
+    private IPlaywright? playwright;
+
+    public SimulatorAppFactory App { get; } = new();
+
+    public IBrowser? Browser { get; private set; }
+
+    public string BaseUrl { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        if (BrowserFixture.ChromiumMissing)
+        {
+            return;
+        }
+
+        App.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        App.StartServer();
+        BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/";
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync();
+        }
+
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = BrowserFixture.ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        playwright?.Dispose();
+        App.Dispose();
+    }
+}
+
+/// <summary>An EMM administrator sets a Masque campaign loose from the simulator page and is shown where its devices went.</summary>
+public sealed class SimulatorEndToEndTests(SimulatorBrowserFixture browser) : IClassFixture<SimulatorBrowserFixture>
+{
+    [SkippableFact]
+    public async Task An_administrator_triggers_a_masque_campaign_and_is_shown_the_quarantined_devices()
+    {
+        if (BrowserFixture.ChromiumMissing && SharedFixtures.IsCi)
+        {
+            throw new InvalidOperationException($"{BrowserFixture.ChromiumPath} is required when CI=true.");
+        }
+
+        Skip.If(BrowserFixture.ChromiumMissing, $"{BrowserFixture.ChromiumPath} is absent: end-to-end tests skipped.");
+        await browser.App.Simulator.CheckInAllAsync();
+        var context = await browser.Browser!.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(60_000);
+        await page.GotoAsync(browser.BaseUrl + "Account/Login");
+        await page.FillAsync("#Input\\.Email", "admin@masque.test");
+        await page.FillAsync("#Input\\.Password", DemoSeeder.Accounts.Single(a => a.Email == "admin@masque.test").Password);
+        await page.ClickAsync("#sign-in");
+        await Assertions.Expect(page.GetByTestId("nav")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+
+        await page.GotoAsync(browser.BaseUrl + "fleet/simulator");
+        await page.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 15_000 });
+        await Assertions.Expect(page.GetByTestId("simulator-state")).ToContainTextAsync("Running");
+        await page.Locator("input[data-testid=scenario-count], [data-testid=scenario-count] input").FillAsync("4");
+        await page.GetByTestId("trigger-MasqueCampaign").ClickAsync();
+        await page.GetByTestId("confirm").ClickAsync();
+
+        var result = page.GetByTestId("scenario-result");
+        await Assertions.Expect(result).ToContainTextAsync("on 4 device(s)", new() { Timeout = 30_000 });
+        await Assertions.Expect(result).ToContainTextAsync("4 quarantined");
+        await Assertions.Expect(result.GetByTestId("rule-link-MASQUE-BUNDLE-HIJACK")).ToHaveAttributeAsync("href", "devices?ruleId=MASQUE-BUNDLE-HIJACK");
+        await context.CloseAsync();
+    }
+}
