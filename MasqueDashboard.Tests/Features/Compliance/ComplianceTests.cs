@@ -140,6 +140,43 @@ public sealed class ComplianceTests : IDisposable
     }
 
     [Fact]
+    public async Task Quarantine_lifts_when_no_remaining_violation_called_for_it()
+    {
+        await app.PublishAsync("com.example.bank", "Example Bank");
+        var device = await ContractDevice.EnrollAsync(app);
+        // Unsupervised (a notice only) and carrying an impostor (contained at once).
+        var hit = await device.CheckInAsync([Impostor], supervised: false);
+        Assert.Equal("Quarantined", hit.Compliance);
+
+        var cleaned = await device.CheckInAsync(FleetTestData.CleanApps, supervised: false, results: hit.Commands.Select(c => ContractDevice.Ack(c.Id)).ToArray());
+        Assert.Equal("NonCompliant", cleaned.Compliance);
+        Assert.Equal([ViolationIds.DeviceNotSupervised], cleaned.Violations);
+        Assert.Equal("UnblockNetwork", Assert.Single(cleaned.Commands).Type);
+    }
+
+    [Fact]
+    public async Task An_untrusted_enterprise_profile_is_removed_by_its_uuid()
+    {
+        await app.PublishAsync("com.example.bank", "Example Bank");
+        var device = await ContractDevice.EnrollAsync(app);
+        var body = new
+        {
+            sequence = 1, osVersion = "8.1", supervised = true, containerEnabled = true, installedApps = FleetTestData.CleanApps,
+            provisioningProfiles = new[] { new { uuid = "6F1D2C3B-0000-4000-8000-000000000001", name = "Evil Distribution", teamId = FleetTestData.EvilTeam, provisionsAllDevices = true } },
+        };
+        using var response = await device.PostAsync(body);
+        var hit = new CheckInResult(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+        Assert.Contains(ViolationIds.UntrustedProvisioningProfile, hit.Violations);
+        var remove = hit.Commands.Single(c => c.Type == "RemoveProfile");
+        Assert.Equal("6F1D2C3B-0000-4000-8000-000000000001", remove.Payload.GetProperty("uuid").GetString());
+        Assert.DoesNotContain(hit.Commands, c => c.Type == "RemoveApp");
+
+        device.Sequence = 1;
+        var clean = await device.CheckInAsync(FleetTestData.CleanApps, results: hit.Commands.Select(c => ContractDevice.Ack(c.Id)).ToArray());
+        Assert.Equal("Compliant", clean.Compliance);
+    }
+
+    [Fact]
     public async Task A_url_scheme_claimed_by_another_team_is_a_scheme_hijack()
     {
         await app.PublishAsync("com.example.bank", "Example Bank", FleetTestData.CorpTeam, "examplebank");

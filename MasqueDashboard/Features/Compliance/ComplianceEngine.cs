@@ -125,21 +125,19 @@ public sealed class ComplianceEngine(IAuditLog audit, TimeProvider time)
             await QueueForViolationAsync(db, device, v, policy, action, step, pending, cancellationToken);
         }
 
+        // Quarantine holds while a remaining violation's ladder has blocked the network; it lifts itself when none
+        // does — the device is compliant again, or fails only rules whose ladder never blocked (a notice, say).
         var blocked = EffectiveNetwork(device, pending) == NetworkState.Blocked;
-        ComplianceState state;
-        if (kept.Count == 0)
+        var containing = kept.Any(v => policies.Policies.FirstOrDefault(p => p.Id == v.PolicyId) is { } p
+            && p.Ladder.Take(v.StepsApplied).Any(step => step.Actions.Contains(CommandType.BlockNetwork)));
+        if (blocked && !containing && device.Compliance == ComplianceState.Quarantined)
         {
-            if (blocked && device.Compliance == ComplianceState.Quarantined)
-            {
-                await QueueAsync(db, device, CommandType.UnblockNetwork, new JsonObject(), "Compliant again: quarantine lifted", Automation, pending, AuditActor.System, cancellationToken);
-            }
+            await QueueAsync(db, device, CommandType.UnblockNetwork, new JsonObject(),
+                kept.Count == 0 ? "Compliant again: quarantine lifted" : "No remaining violation calls for quarantine: lifted", Automation, pending, AuditActor.System, cancellationToken);
+            blocked = false;
+        }
 
-            state = ComplianceState.Compliant;
-        }
-        else
-        {
-            state = blocked ? ComplianceState.Quarantined : ComplianceState.NonCompliant;
-        }
+        var state = kept.Count == 0 ? ComplianceState.Compliant : blocked ? ComplianceState.Quarantined : ComplianceState.NonCompliant;
 
         if (state != device.Compliance)
         {
@@ -208,8 +206,12 @@ public sealed class ComplianceEngine(IAuditLog audit, TimeProvider time)
         {
             case CommandType.BlockNetwork when EffectiveNetwork(device, pending) == NetworkState.Blocked:
             case CommandType.SelectiveWipe when pending.Any(c => c.Type == CommandType.SelectiveWipe):
-            case CommandType.RemoveApp when v.Subject.Length == 0 || v.RuleId == ViolationIds.UntrustedProvisioningProfile:
-            case CommandType.RemoveApp when pending.Any(c => c.Type == CommandType.RemoveApp && PayloadBundleId(c) == v.Subject):
+            case CommandType.RemoveApp when v.Subject.Length == 0:
+            case CommandType.RemoveApp when pending.Any(c => c.Type is CommandType.RemoveApp or CommandType.RemoveProfile && PayloadSubject(c) == v.Subject):
+                return;
+            case CommandType.RemoveApp when v.RuleId == ViolationIds.UntrustedProvisioningProfile:
+                // The lever for a profile is removing the profile: the apps it provisions stop launching.
+                await QueueAsync(db, device, CommandType.RemoveProfile, new JsonObject { ["uuid"] = v.Subject }, reason, Automation, pending, AuditActor.System, cancellationToken);
                 return;
             case CommandType.RemoveApp:
                 await QueueAsync(db, device, action, new JsonObject { ["bundleId"] = v.Subject }, reason, Automation, pending, AuditActor.System, cancellationToken);
@@ -220,10 +222,12 @@ public sealed class ComplianceEngine(IAuditLog audit, TimeProvider time)
         }
     }
 
-    public static string? PayloadBundleId(DeviceCommand command)
+    /// <summary>The bundle id of a RemoveApp, the profile UUID of a RemoveProfile.</summary>
+    public static string? PayloadSubject(DeviceCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return JsonNode.Parse(command.Payload)?["bundleId"]?.GetValue<string>();
+        var payload = JsonNode.Parse(command.Payload);
+        return (payload?["bundleId"] ?? payload?["uuid"])?.GetValue<string>();
     }
 
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];

@@ -57,11 +57,12 @@ public sealed class FleetCache(IDbContextFactory<MasqueDbContext> contexts, ICat
 
     public Task<FleetState> GetAsync(CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         lock (gate)
         {
             if (current is null || current.IsFaulted || current.IsCanceled)
             {
-                current = LoadAsync(cancellationToken);
+                current = LoadAsync(CancellationToken.None); // shared by every caller: one caller's cancellation must not fail the others
             }
 
             return current;

@@ -90,6 +90,7 @@ public sealed partial class DeviceContractService(
             device.Supervised = request.Supervised ?? device.Supervised;
             device.TokenHash = Hash(token);
             device.EnrolledAtUtc = now;
+            device.LastSequence = 0; // a new agent install counts from the start again
             await audit.AppendAsync(db, actor, FleetActions.Reenrolled, FleetActions.Target(device.Id), new { udid, serial, model, owner, osVersion = os }, cancellationToken);
         }
 

@@ -67,7 +67,7 @@ public sealed class MasqueCampaignTests : IClassFixture<SimulatorAppFactory>
         {
             Assert.Contains(violations, v => v.DeviceId == id && v.RuleId == ViolationIds.MasqueBundleHijack && v.Subject == Bank);
             var removal = Assert.Single(commands, c => c.DeviceId == id && c.Type == CommandType.RemoveApp);
-            Assert.Equal(Bank, ComplianceEngine.PayloadBundleId(removal));
+            Assert.Equal(Bank, ComplianceEngine.PayloadSubject(removal));
             Assert.Equal(CommandStatus.Sent, removal.Status);
             Assert.Equal(CommandStatus.Sent, Assert.Single(commands, c => c.DeviceId == id && c.Type == CommandType.BlockNetwork).Status);
         }
