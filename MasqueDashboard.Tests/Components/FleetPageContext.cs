@@ -34,6 +34,10 @@ public abstract class FleetPageContext : ComponentTestContext
 
     protected MasqueAppFactory App { get; } = new();
 
+    /// <summary>Makes one more of the app's own services available to the page under test.</summary>
+    protected void AddAppService<T>()
+        where T : class => Services.AddSingleton(scope.ServiceProvider.GetRequiredService<T>());
+
     protected ISnackbar Snackbar => Services.GetRequiredService<ISnackbar>();
 
     /// <summary>Creates a user in the role and signs the test in as them; returns the user's id.</summary>
