@@ -49,11 +49,12 @@ public sealed class DevicePageTests : FleetPageContext
 
         var bank = page.Find("[data-testid='app-com.example.bank']");
         Assert.Equal("true", bank.GetAttribute("data-flagged"));
-        Assert.Equal("Impostor of Bank (team BANKTEAM01); this build is signed by team EVILTEAM01.", bank.QuerySelector("[data-testid=impostor-note]")!.TextContent.Trim());
+        Assert.Equal("Impostor of Bank (team BANKTEAM01); this build is signed by team EVILTEAM01.", page.Find("[data-testid='impostor-com.example.bank'] [data-testid=impostor-note]").TextContent.Trim());
         Assert.Equal(ViolationIds.MasqueBundleHijack, bank.QuerySelector("[data-testid=violation]")!.TextContent.Trim());
         var notes = page.Find("[data-testid='app-com.example.notes']");
         Assert.Equal("false", notes.GetAttribute("data-flagged"));
-        Assert.Null(notes.QuerySelector("[data-testid=impostor-note]"));
+        Assert.Empty(page.FindAll("[data-testid='impostor-com.example.notes']"));
+        Assert.Single(page.FindAll("[data-testid=impostor-note]"));
 
         var violation = page.Find($"[data-testid=violation-{ViolationIds.MasqueBundleHijack}]");
         Assert.Contains("next: SelectiveWipe at", violation.QuerySelector("[data-testid=next-step]")!.TextContent, StringComparison.Ordinal);
