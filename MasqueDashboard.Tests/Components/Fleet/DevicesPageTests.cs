@@ -106,6 +106,20 @@ public sealed class DevicesPageTests : FleetPageContext
     }
 
     [Fact]
+    public async Task Following_a_link_with_other_filters_reapplies_them()
+    {
+        await SignInAsAsync(Roles.Auditor);
+        await App.AddDeviceAsync("quarantined@corp.test", ComplianceState.Quarantined);
+        await App.AddDeviceAsync("fine@corp.test");
+        var page = RenderPage("devices?compliance=Quarantined");
+        page.WaitForAssertion(() => Assert.Equal(["quarantined@corp.test"], Owners(page)), Patience);
+
+        Services.GetRequiredService<NavigationManager>().NavigateTo("devices");
+
+        page.WaitForAssertion(() => Assert.Equal(2, Owners(page).Count), Patience);
+    }
+
+    [Fact]
     public async Task Auditors_can_neither_select_devices_nor_act_on_them()
     {
         await SignInAsAsync(Roles.Auditor);
