@@ -28,6 +28,11 @@ public sealed class AccessMatrixTests : IClassFixture<MasqueAppFactory>
         { "reviews", D, false }, { "reviews", R, true }, { "reviews", A, false }, { "reviews", U, false },
         { "catalog", D, true }, { "catalog", R, true }, { "catalog", A, true }, { "catalog", U, true },
         { "signers", D, false }, { "signers", R, false }, { "signers", A, true }, { "signers", U, true },
+        { "devices", D, false }, { "devices", R, false }, { "devices", A, true }, { "devices", U, true },
+        { "devices?compliance=Quarantined", D, false }, { "devices?compliance=Quarantined", R, false }, { "devices?compliance=Quarantined", A, true }, { "devices?compliance=Quarantined", U, true },
+        { "devices/424242", D, false }, { "devices/424242", R, false }, { "devices/424242", A, true }, { "devices/424242", U, true },
+        { "quarantine", D, false }, { "quarantine", R, false }, { "quarantine", A, true }, { "quarantine", U, true },
+        { "compliance", D, false }, { "compliance", R, false }, { "compliance", A, true }, { "compliance", U, true },
     };
 
     public static TheoryData<string, string, HttpStatusCode> Endpoints => new()
@@ -70,6 +75,10 @@ public sealed class AccessMatrixTests : IClassFixture<MasqueAppFactory>
     [InlineData("reviews")]
     [InlineData("catalog")]
     [InlineData("signers")]
+    [InlineData("devices")]
+    [InlineData("devices/1")]
+    [InlineData("quarantine")]
+    [InlineData("compliance")]
     [InlineData("Account/Manage")]
     public async Task Anonymous_visitors_are_sent_to_the_login_page(string path)
     {

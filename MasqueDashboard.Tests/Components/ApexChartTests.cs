@@ -61,4 +61,17 @@ public sealed class ApexChartTests : BunitContext
         Assert.Equal(new double[] { 7, 2 }, options["series"]);
         Assert.DoesNotContain("xaxis", options.Keys);
     }
+
+    [Fact]
+    public void Horizontal_bars_turn_sideways_and_count_as_a_change()
+    {
+        var upright = new ChartSpec(ChartKind.Bar, ["MASQUE-BUNDLE-HIJACK"], [new ChartSeries("Devices", [3])]);
+        var sideways = upright with { Horizontal = true };
+
+        var options = Assert.IsType<Dictionary<string, object?>>(sideways.ToApexOptions(darkMode: false));
+
+        Assert.Contains("plotOptions", options.Keys);
+        Assert.DoesNotContain("plotOptions", Assert.IsType<Dictionary<string, object?>>(upright.ToApexOptions(darkMode: false)).Keys);
+        Assert.NotEqual(upright, sideways);
+    }
 }

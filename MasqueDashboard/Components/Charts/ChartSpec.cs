@@ -26,9 +26,12 @@ public sealed record ChartSpec(ChartKind Kind, IReadOnlyList<string> Categories,
 
     public string? YAxisTitle { get; init; }
 
+    /// <summary>Bars drawn sideways, for long category names (rule ids); ignored by other kinds.</summary>
+    public bool Horizontal { get; init; }
+
     public bool Equals(ChartSpec? other) =>
         other is not null
-        && Kind == other.Kind && Stacked == other.Stacked && Height == other.Height && YAxisTitle == other.YAxisTitle
+        && Kind == other.Kind && Stacked == other.Stacked && Height == other.Height && YAxisTitle == other.YAxisTitle && Horizontal == other.Horizontal
         && Categories.SequenceEqual(other.Categories)
         && (Colors ?? []).SequenceEqual(other.Colors ?? [])
         && Series.Count == other.Series.Count
@@ -62,8 +65,13 @@ public sealed record ChartSpec(ChartKind Kind, IReadOnlyList<string> Categories,
         {
             common["series"] = Series.Select(s => new { name = s.Name, data = s.Data });
             common["xaxis"] = new { categories = Categories };
-            common["yaxis"] = new { title = new { text = YAxisTitle }, labels = new { } };
+            // Sideways bars put the category names on the y axis: room for a rule id such as MASQUE-URL-SCHEME-HIJACK.
+            common["yaxis"] = new { title = new { text = YAxisTitle }, labels = Kind == ChartKind.Bar && Horizontal ? new { maxWidth = 260 } : (object)new { } };
             common["stroke"] = new { width = Kind == ChartKind.Bar ? 0 : 2, curve = "smooth" };
+            if (Kind == ChartKind.Bar && Horizontal)
+            {
+                common["plotOptions"] = new { bar = new { horizontal = true } };
+            }
         }
 
         return common;

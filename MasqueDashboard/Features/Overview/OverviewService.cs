@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using MasqueDashboard.Features.Apps;
 using MasqueDashboard.Features.Audit;
+using MasqueDashboard.Features.Fleet;
 using MasqueDashboard.Features.Scanning;
 using MasqueDashboard.Infrastructure.Data;
 using MasqueDashboard.Infrastructure.Security;
@@ -30,10 +31,14 @@ public sealed record OverviewModel(
     IReadOnlyList<SignInDay>? SignIns,
     AuditSummary? Audit,
     UserCounts? Users,
-    SubmissionSummary? Submissions);
+    SubmissionSummary? Submissions)
+{
+    /// <summary>The fleet's counts, for those who may read the fleet.</summary>
+    public FleetStats? Fleet { get; init; }
+}
 
 /// <summary>The overview's read-only queries (PRODUCT.md §9: role-aware).</summary>
-public sealed class OverviewService(IDbContextFactory<MasqueDbContext> contexts, IAuthorizationService authorization, TimeProvider time)
+public sealed class OverviewService(IDbContextFactory<MasqueDbContext> contexts, IAuthorizationService authorization, FleetService fleet, TimeProvider time)
 {
     public const int SignInDays = 14;
 
@@ -48,6 +53,7 @@ public sealed class OverviewService(IDbContextFactory<MasqueDbContext> contexts,
         var canManageUsers = user.IsInRole(Roles.EmmAdmin);
         var seesAll = (await authorization.AuthorizeAsync(user, Capabilities.CanViewAllSubmissions)).Succeeded;
         var uploads = user.IsInRole(Roles.Developer) || user.IsInRole(Roles.EmmAdmin);
+        var canReadFleet = (await authorization.AuthorizeAsync(user, Capabilities.CanReadFleet)).Succeeded;
 
         return new OverviewModel(
             user.FindAll(ClaimTypes.Role).Select(c => c.Value).Order(StringComparer.Ordinal).ToList(),
@@ -56,7 +62,10 @@ public sealed class OverviewService(IDbContextFactory<MasqueDbContext> contexts,
             canReadAudit ? await SignInsPerDayAsync(db, cancellationToken) : null,
             canReadAudit ? await AuditSummaryAsync(db, cancellationToken) : null,
             canManageUsers ? await UserCountsAsync(db, cancellationToken) : null,
-            seesAll || uploads ? await SubmissionSummaryAsync(db, seesAll ? null : userId, cancellationToken) : null);
+            seesAll || uploads ? await SubmissionSummaryAsync(db, seesAll ? null : userId, cancellationToken) : null)
+        {
+            Fleet = canReadFleet ? await fleet.StatsAsync(user, cancellationToken) : null,
+        };
     }
 
     private async Task<SubmissionSummary> SubmissionSummaryAsync(MasqueDbContext db, string? ownerId, CancellationToken cancellationToken)
