@@ -60,7 +60,7 @@ public sealed class SimulatorBrowserFixture : IAsyncLifetime
 public sealed class SimulatorEndToEndTests(SimulatorBrowserFixture browser) : IClassFixture<SimulatorBrowserFixture>
 {
     [SkippableFact]
-    public async Task An_administrator_triggers_a_masque_campaign_and_is_shown_the_quarantined_devices()
+    public async Task An_administrator_triggers_a_masque_campaign_watches_the_devices_quarantined_and_released_after_removal()
     {
         if (BrowserFixture.ChromiumMissing && SharedFixtures.IsCi)
         {
@@ -89,6 +89,30 @@ public sealed class SimulatorEndToEndTests(SimulatorBrowserFixture browser) : IC
         await Assertions.Expect(result).ToContainTextAsync("on 4 device(s)", new() { Timeout = 30_000 });
         await Assertions.Expect(result).ToContainTextAsync("4 quarantined");
         await Assertions.Expect(result.GetByTestId("rule-link-MASQUE-BUNDLE-HIJACK")).ToHaveAttributeAsync("href", "devices?ruleId=MASQUE-BUNDLE-HIJACK");
+
+        // The fleet table shows the infected devices, quarantined.
+        await result.GetByTestId("rule-link-MASQUE-BUNDLE-HIJACK").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("devices\\?ruleId=MASQUE-BUNDLE-HIJACK$"));
+        var owners = page.GetByTestId("devices-grid").GetByTestId("device-owner");
+        await Assertions.Expect(owners).ToHaveCountAsync(4, new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByTestId("devices-grid").GetByText("Quarantined", new() { Exact = true })).ToHaveCountAsync(4);
+        var infected = await owners.AllInnerTextsAsync();
+
+        // The devices obey RemoveApp at their next check-in; the page, still open, sees them leave the filter.
+        await browser.App.Simulator.CheckInAllAsync();
+        await Assertions.Expect(owners).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        await browser.App.Simulator.CheckInAllAsync(); // and acknowledge the UnblockNetwork that released them
+
+        await page.GotoAsync(browser.BaseUrl + "devices?compliance=Quarantined");
+        await page.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 15_000 });
+        await Assertions.Expect(page.GetByTestId("devices-grid")).ToBeVisibleAsync();
+        var stillQuarantined = await page.GetByTestId("devices-grid").GetByTestId("device-owner").AllInnerTextsAsync();
+        Assert.Empty(infected.Intersect(stillQuarantined));
+        var released = await browser.App.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
+            db.Devices.Where(d => infected.Contains(d.Owner)).Select(d => new { d.Compliance, d.Network })));
+        Assert.Equal(4, released.Count);
+        Assert.All(released, d => Assert.NotEqual(MasqueDashboard.Features.Fleet.ComplianceState.Quarantined, d.Compliance));
+        Assert.All(released, d => Assert.Equal(MasqueDashboard.Features.Fleet.NetworkState.Allowed, d.Network));
         await context.CloseAsync();
     }
 }
