@@ -120,7 +120,14 @@ public sealed class ComplianceEngine(IAuditLog audit, TimeProvider time)
                 string.Join("; ", notices.Select(n => n.Reason)), Automation, pending, AuditActor.System, cancellationToken);
         }
 
-        foreach (var (v, policy, action, step) in actions)
+        // Contain first, then the precise levers (the app, then the profile that installed it), then the wipe.
+        foreach (var (v, policy, action, step) in actions.OrderBy(a => a.Action switch
+        {
+            CommandType.BlockNetwork => 0,
+            CommandType.RemoveApp when a.Violation.RuleId != ViolationIds.UntrustedProvisioningProfile => 1,
+            CommandType.RemoveApp => 2,
+            _ => 3,
+        }))
         {
             await QueueForViolationAsync(db, device, v, policy, action, step, pending, cancellationToken);
         }

@@ -201,7 +201,18 @@ public sealed partial class FleetSimulator(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        await lifetime.CancelAsync();
+        if (Volatile.Read(ref disposed) == 0)
+        {
+            try
+            {
+                await lifetime.CancelAsync();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Disposed between the check and the cancel: it was cancelled by Dispose.
+            }
+        }
+
         await base.StopAsync(cancellationToken);
     }
 
