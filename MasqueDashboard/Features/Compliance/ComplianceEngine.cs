@@ -166,6 +166,56 @@ public sealed class ComplianceEngine(IAuditLog audit, TimeProvider time)
         return new ComplianceOutcome(kept, changed || pending.Count != commandsBefore);
     }
 
+    /// <summary>
+    /// True when <see cref="ApplyAsync"/> would change nothing: the same violations with the same details, no ladder
+    /// step due, and the state it would compute is the device's. A fleet-wide re-evaluation skips such devices
+    /// without attaching them.
+    /// </summary>
+    public static bool IsSettled(Device device, IReadOnlyCollection<ViolationFact> failing, IReadOnlyList<DeviceViolation> existing,
+        IReadOnlyList<DeviceCommand> pending, PolicyDocument policies, DateTime nowUtc)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(failing);
+        ArgumentNullException.ThrowIfNull(existing);
+        ArgumentNullException.ThrowIfNull(policies);
+        var wanted = new Dictionary<(string, string), ViolationFact>();
+        foreach (var fact in failing)
+        {
+            wanted.TryAdd((fact.RuleId, fact.Subject), fact);
+        }
+
+        if (wanted.Count != existing.Count)
+        {
+            return false;
+        }
+
+        var containing = false;
+        foreach (var v in existing)
+        {
+            if (!wanted.TryGetValue((v.RuleId, v.Subject), out var fact) || fact.PolicyId != v.PolicyId || Truncate(fact.Detail, 2000) != v.Detail)
+            {
+                return false;
+            }
+
+            var policy = policies.Policies.FirstOrDefault(p => p.Id == v.PolicyId);
+            if (policy is not null && v.StepsApplied < policy.Ladder.Count && v.SinceUtc + policy.Ladder[v.StepsApplied].After <= nowUtc)
+            {
+                return false; // a ladder step is due
+            }
+
+            containing |= policy is not null && policy.Ladder.Take(v.StepsApplied).Any(step => step.Actions.Contains(CommandType.BlockNetwork));
+        }
+
+        var blocked = EffectiveNetwork(device, pending) == NetworkState.Blocked;
+        if (blocked && !containing && device.Compliance == ComplianceState.Quarantined)
+        {
+            return false; // quarantine would lift
+        }
+
+        var state = existing.Count == 0 ? ComplianceState.Compliant : blocked ? ComplianceState.Quarantined : ComplianceState.NonCompliant;
+        return state == device.Compliance;
+    }
+
     /// <summary>Queues a command for a device, audited; <paramref name="pending"/> (if given) learns of it.</summary>
     public async Task<DeviceCommand> QueueAsync(MasqueDbContext db, Device device, CommandType type, JsonObject payload, string reason, string requestedBy,
         List<DeviceCommand>? pending, AuditActor actor, CancellationToken cancellationToken)

@@ -102,6 +102,12 @@ public sealed class FleetReevaluation(IDbContextFactory<MasqueDbContext> context
         }
 
         var flagged = await FlaggedBuildsAsync(state, cancellationToken);
+        ILookup<long, long> carried;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            carried = await CarriedAsync(db, flagged, cancellationToken);
+        }
+
         if (deviceIds is null)
         {
             long after = 0;
@@ -115,7 +121,7 @@ public sealed class FleetReevaluation(IDbContextFactory<MasqueDbContext> context
                 }
 
                 after = batch[^1];
-                var (e, c) = await EvaluateBatchAsync(db, batch, state, flagged, null, cancellationToken);
+                var (e, c) = await EvaluateBatchAsync(db, batch, state, flagged, carried, null, cancellationToken, range: true);
                 evaluated += e;
                 changed += c;
             }
@@ -125,7 +131,7 @@ public sealed class FleetReevaluation(IDbContextFactory<MasqueDbContext> context
             foreach (var batch in deviceIds.Order().Chunk(BatchSize))
             {
                 await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-                var (e, c) = await EvaluateBatchAsync(db, batch, state, flagged, null, cancellationToken);
+                var (e, c) = await EvaluateBatchAsync(db, batch, state, flagged, carried, null, cancellationToken);
                 evaluated += e;
                 changed += c;
             }
@@ -148,11 +154,12 @@ public sealed class FleetReevaluation(IDbContextFactory<MasqueDbContext> context
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(state);
         var flagged = await FlaggedBuildsAsync(state, cancellationToken);
+        var carried = await CarriedAsync(db, flagged, cancellationToken);
         var evaluated = 0;
         var changed = 0;
         foreach (var batch in deviceIds.Order().Chunk(BatchSize))
         {
-            var (e, c) = await EvaluateBatchAsync(db, batch, state, flagged, db.Database.CurrentTransaction, cancellationToken);
+            var (e, c) = await EvaluateBatchAsync(db, batch, state, flagged, carried, db.Database.CurrentTransaction, cancellationToken);
             evaluated += e;
             changed += c;
         }
@@ -176,20 +183,33 @@ public sealed class FleetReevaluation(IDbContextFactory<MasqueDbContext> context
         return flagged;
     }
 
-    private async Task<(int Evaluated, int Changed)> EvaluateBatchAsync(MasqueDbContext db, IReadOnlyCollection<long> ids, FleetState state,
-        Dictionary<long, IReadOnlyList<ViolationFact>> flagged, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? outer, CancellationToken cancellationToken)
+    /// <summary>Which device carries which flagged build: found through the index on <c>DeviceApp.AppBuildId</c>, once per run.</summary>
+    private static async Task<ILookup<long, long>> CarriedAsync(MasqueDbContext db, Dictionary<long, IReadOnlyList<ViolationFact>> flagged, CancellationToken cancellationToken)
+    {
+        var flaggedIds = flagged.Keys.ToList();
+        var pairs = flaggedIds.Count == 0
+            ? []
+            : await db.DeviceApps.AsNoTracking().Where(a => flaggedIds.Contains(a.AppBuildId)).Select(a => new { a.DeviceId, a.AppBuildId }).ToListAsync(cancellationToken);
+        return pairs.ToLookup(a => a.DeviceId, a => a.AppBuildId);
+    }
+
+    /// <param name="range">True when <paramref name="ids"/> are every device between the first and the last: read by key range.</param>
+    private async Task<(int Evaluated, int Changed)> EvaluateBatchAsync(MasqueDbContext db, IReadOnlyList<long> ids, FleetState state,
+        Dictionary<long, IReadOnlyList<ViolationFact>> flagged, ILookup<long, long> carriedBy, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? outer,
+        CancellationToken cancellationToken, bool range = false)
     {
         var transaction = outer ?? await db.Database.BeginTransactionAsync(cancellationToken);
         try
         {
-            var devices = await db.Devices.Where(d => ids.Contains(d.Id)).ToListAsync(cancellationToken);
-            var flaggedIds = flagged.Keys.ToList();
-            var carried = flaggedIds.Count == 0
-                ? []
-                : await db.DeviceApps.AsNoTracking().Where(a => ids.Contains(a.DeviceId) && flaggedIds.Contains(a.AppBuildId)).ToListAsync(cancellationToken);
-            var carriedBy = carried.ToLookup(a => a.DeviceId, a => a.AppBuildId);
-            var violations = (await db.DeviceViolations.Where(v => ids.Contains(v.DeviceId)).ToListAsync(cancellationToken)).ToLookup(v => v.DeviceId);
-            var pending = (await db.DeviceCommands.Where(c => ids.Contains(c.DeviceId) && (c.Status == CommandStatus.Queued || c.Status == CommandStatus.Sent))
+            // Read without tracking: most devices are settled (nothing to change) and are never attached.
+            var (first, last) = (ids[0], ids[^1]);
+            var devices = await (range ? db.Devices.Where(d => d.Id >= first && d.Id <= last) : db.Devices.Where(d => ids.Contains(d.Id))).AsNoTracking().ToListAsync(cancellationToken);
+            var violations = (await (range ? db.DeviceViolations.Where(v => v.DeviceId >= first && v.DeviceId <= last) : db.DeviceViolations.Where(v => ids.Contains(v.DeviceId)))
+                .AsNoTracking().ToListAsync(cancellationToken)).ToLookup(v => v.DeviceId);
+            var commands = range
+                ? db.DeviceCommands.Where(c => c.DeviceId >= first && c.DeviceId <= last)
+                : db.DeviceCommands.Where(c => ids.Contains(c.DeviceId));
+            var pending = (await commands.Where(c => c.Status == CommandStatus.Queued || c.Status == CommandStatus.Sent).AsNoTracking()
                 .OrderBy(c => c.Number).ToListAsync(cancellationToken)).ToLookup(c => c.DeviceId);
             var now = time.GetUtcNow().UtcDateTime;
             var changed = 0;
@@ -205,7 +225,16 @@ public sealed class FleetReevaluation(IDbContextFactory<MasqueDbContext> context
                     continue; // the common case: clean then, clean now
                 }
 
-                var outcome = await engine.ApplyAsync(db, device, failing, state.Policies, existing, pending[device.Id].ToList(), cancellationToken);
+                var own = pending[device.Id].ToList();
+                if (ComplianceEngine.IsSettled(device, failing, existing, own, state.Policies, now))
+                {
+                    continue;
+                }
+
+                db.Devices.Attach(device);
+                db.DeviceViolations.AttachRange(existing);
+                db.DeviceCommands.AttachRange(own);
+                var outcome = await engine.ApplyAsync(db, device, failing, state.Policies, existing, own, cancellationToken);
                 if (outcome.Changed)
                 {
                     changed++;
