@@ -4,6 +4,7 @@ using MasqueDashboard.Features.Fleet;
 using MasqueDashboard.Features.Overview;
 using MasqueDashboard.Infrastructure.Security;
 using MasqueDashboard.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MasqueDashboard.Tests.Components;
 
@@ -38,6 +39,27 @@ public sealed class OverviewPageTests : FleetPageContext
         Assert.NotNull(page.Find("[data-testid=chart-compliance]"));
         Assert.NotNull(page.Find("[data-testid=chart-os-versions]"));
         Assert.NotNull(page.Find("[data-testid=chart-violations]"));
+        Assert.NotNull(page.Find("[data-testid=chart-compliance-history]"));
+        Assert.Contains("No Masque app seen on a device", page.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Masque_detections_on_devices_are_charted_per_day()
+    {
+        await SignInAsAsync(Roles.EmmAdmin);
+        await App.AddDeviceAsync("fine@corp.test");
+        await App.WithDbAsync(async db =>
+        {
+            db.FleetDailyStats.Add(new() { Day = DateOnly.FromDateTime(App.Time.GetUtcNow().UtcDateTime), Key = "new:MASQUE-BUNDLE-HIJACK", Count = 3 });
+            return await db.SaveChangesAsync();
+        });
+
+        var page = RenderOverview();
+
+        Assert.NotNull(page.Find("[data-testid=chart-device-detections]"));
+        var spec = Overview.DeviceDetectionChart(await App.WithScopeAsync(async sp =>
+            await sp.GetRequiredService<MasqueDashboard.Features.Fleet.FleetService>().HistoryAsync(await App.ForAsync(await App.CreateUserAsync("a2@corp.test", Roles.Auditor)), 14)));
+        Assert.Equal(3, spec.Series[0].Data[^1]);
     }
 
     [Fact]

@@ -49,6 +49,26 @@ public sealed class ComplianceTests : IDisposable
     }
 
     [Fact]
+    public async Task The_fleet_history_counts_masque_detections_and_the_states_at_each_sweep()
+    {
+        await app.PublishAsync("com.example.bank", "Example Bank");
+        var infected = await ContractDevice.EnrollAsync(app);
+        await infected.CheckInAsync([Impostor]);
+        var clean = await ContractDevice.EnrollAsync(app);
+        await clean.CheckInAsync(FleetTestData.CleanApps);
+        await app.App.GetRequiredService<EscalationWorker>().SweepAsync();
+
+        var admin = await UserAsync(Roles.Auditor);
+        var history = await app.App.CreateScope().ServiceProvider.GetRequiredService<FleetService>().HistoryAsync(admin, 14);
+        Assert.Equal(14, history.Count);
+        var today = history[^1];
+        Assert.Equal(DateOnly.FromDateTime(app.Time.GetUtcNow().UtcDateTime), today.Day);
+        Assert.Equal((1, 0, 1), (today.Compliant, today.NonCompliant, today.Quarantined));
+        Assert.Equal(1, today.MasqueDetections); // MASQUE-BUNDLE-HIJACK; the untrusted-enterprise finding is not a Masque one
+        Assert.All(history.Take(history.Count - 1), d => Assert.Equal(0, d.Compliant + d.NonCompliant + d.Quarantined + d.MasqueDetections));
+    }
+
+    [Fact]
     public async Task A_device_that_stops_checking_in_becomes_overdue_and_clears_when_it_returns()
     {
         await app.PublishAsync("com.example.bank", "Example Bank");

@@ -81,6 +81,11 @@ public sealed class ComplianceEngine(IAuditLog audit, TimeProvider time)
             }
         }
 
+        foreach (var rule in wanted.Values.GroupBy(f => f.RuleId))
+        {
+            await CountAsync(db, DateOnly.FromDateTime(now), $"new:{rule.Key}", rule.Count(), cancellationToken);
+        }
+
         foreach (var fact in wanted.Values)
         {
             var v = new DeviceViolation { DeviceId = device.Id, PolicyId = fact.PolicyId, RuleId = fact.RuleId, Subject = fact.Subject, Detail = Truncate(fact.Detail, 2000), SinceUtc = now };
@@ -214,6 +219,27 @@ public sealed class ComplianceEngine(IAuditLog audit, TimeProvider time)
 
         var state = existing.Count == 0 ? ComplianceState.Compliant : blocked ? ComplianceState.Quarantined : ComplianceState.NonCompliant;
         return state == device.Compliance;
+    }
+
+    /// <summary>Adds <paramref name="delta"/> to a day's figure (or sets it, with <paramref name="absolute"/>), in the caller's transaction.</summary>
+    public static Task CountAsync(MasqueDbContext db, DateOnly day, string key, int delta, CancellationToken cancellationToken, bool absolute = false)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return absolute
+            ? db.Database.ExecuteSqlInterpolatedAsync($"INSERT INTO FleetDailyStats (Day, Key, Count) VALUES ({day}, {key}, {delta}) ON CONFLICT (Day, Key) DO UPDATE SET Count = excluded.Count", cancellationToken)
+            : db.Database.ExecuteSqlInterpolatedAsync($"INSERT INTO FleetDailyStats (Day, Key, Count) VALUES ({day}, {key}, {delta}) ON CONFLICT (Day, Key) DO UPDATE SET Count = Count + excluded.Count", cancellationToken);
+    }
+
+    /// <summary>Records today's number of devices in each state (the overview's compliance over time).</summary>
+    public async Task SnapshotStatesAsync(MasqueDbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var day = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var counts = await db.Devices.AsNoTracking().GroupBy(d => d.Compliance).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        foreach (var state in Enum.GetValues<ComplianceState>())
+        {
+            await CountAsync(db, day, $"state:{state}", counts.FirstOrDefault(c => c.Key == state)?.Count ?? 0, cancellationToken, absolute: true);
+        }
     }
 
     /// <summary>Queues a command for a device, audited; <paramref name="pending"/> (if given) learns of it.</summary>

@@ -70,3 +70,16 @@ public sealed class PolicyVersion
 
     public required string Comment { get; set; }
 }
+
+/// <summary>
+/// One figure of the fleet's history per UTC day, for the overview: <c>state:&lt;ComplianceState&gt;</c> is the number of
+/// devices in that state at the day's last sweep; <c>new:&lt;RuleId&gt;</c> counts violations that began that day.
+/// </summary>
+public sealed class FleetDailyStat
+{
+    public DateOnly Day { get; set; }
+
+    public required string Key { get; set; }
+
+    public int Count { get; set; }
+}

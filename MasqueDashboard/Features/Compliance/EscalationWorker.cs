@@ -10,7 +10,7 @@ namespace MasqueDashboard.Features.Compliance;
 /// <see cref="FleetOptions.EscalationInterval"/> of <see cref="TimeProvider"/> time, it re-evaluates the devices
 /// with a ladder step due and the devices that stopped checking in.
 /// </summary>
-public sealed partial class EscalationWorker(IDbContextFactory<MasqueDbContext> contexts, FleetCache cache, FleetReevaluation fleet, IOptions<FleetOptions> options,
+public sealed partial class EscalationWorker(IDbContextFactory<MasqueDbContext> contexts, FleetCache cache, FleetReevaluation fleet, ComplianceEngine engine, IOptions<FleetOptions> options,
     TimeProvider time, ILogger<EscalationWorker> logger) : BackgroundService
 {
     /// <summary>One sweep: the devices with a step due or an overdue check-in, re-evaluated. Public for tests.</summary>
@@ -44,7 +44,15 @@ public sealed partial class EscalationWorker(IDbContextFactory<MasqueDbContext> 
             }
         }
 
-        return await fleet.ReevaluateAsync(due, cancellationToken);
+        var result = await fleet.ReevaluateAsync(due, cancellationToken);
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await engine.SnapshotStatesAsync(db, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return result;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

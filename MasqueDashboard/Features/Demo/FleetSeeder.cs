@@ -24,7 +24,7 @@ public sealed record FleetSeedResult(int Devices, long DeviceApps, int Builds, l
 /// valid chain — in bulk, through prepared statements in large transactions, so 100,000 devices × 40 apps take
 /// a minute or two. The compliance state is then computed by the real engine, not invented.
 /// </summary>
-public sealed class FleetSeeder(IDbContextFactory<MasqueDbContext> contexts, ICatalogView catalog, FleetCache cache, FleetReevaluation fleet, TimeProvider time)
+public sealed class FleetSeeder(IDbContextFactory<MasqueDbContext> contexts, ICatalogView catalog, FleetCache cache, FleetReevaluation fleet, ComplianceEngine engine, TimeProvider time)
 {
     public const string AttackerTeam = "EVIL123456";
     private const int Batch = 20_000;
@@ -137,6 +137,13 @@ public sealed class FleetSeeder(IDbContextFactory<MasqueDbContext> contexts, ICa
         cache.ForgetBuilds();
         var evaluated = await fleet.ReevaluateAsync((IReadOnlyCollection<long>?)null, cancellationToken);
         progress?.Report($"Compliance evaluated by the engine: {evaluated.Changed:N0} of {evaluated.Evaluated:N0} devices are not clean.");
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await engine.SnapshotStatesAsync(db, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         return new FleetSeedResult(seed.Devices, deviceApps, builds.Store.Count + builds.Catalog.Count + builds.Masque.Count, events, time.GetElapsedTime(started));
     }
 

@@ -60,6 +60,10 @@ public sealed record QuarantineOverview(IReadOnlyList<DeviceRow> Quarantined, in
 
 public sealed record CountBy(string Key, int Count);
 
+/// <param name="States">Devices per state at each day's last sweep (Compliant, NonCompliant, Quarantined).</param>
+/// <param name="MasqueDetections">Masque violations (MASQUE-*) that began on devices that day.</param>
+public sealed record FleetDay(DateOnly Day, int Compliant, int NonCompliant, int Quarantined, int MasqueDetections);
+
 public sealed record FleetStats(int Total, int Compliant, int NonCompliant, int Quarantined, IReadOnlyList<CountBy> OsVersions, IReadOnlyList<CountBy> Violations, int PendingWipes);
 
 /// <summary>The fleet as EMM administrators and auditors see it, and the actions people take on devices (PRODUCT.md §6, §7).</summary>
@@ -302,6 +306,21 @@ public sealed class FleetService(
         return new FleetStats(states.Sum(s => s.Count), Of(ComplianceState.Compliant), Of(ComplianceState.NonCompliant), Of(ComplianceState.Quarantined),
             os.OrderBy(x => OsVersions.Key(x.Key)).Select(x => new CountBy(x.Key, x.Count)).ToList(),
             rules.OrderByDescending(x => x.Count).Select(x => new CountBy(x.Key, x.Count)).ToList(), wipes);
+    }
+
+    /// <summary>The fleet's last <paramref name="days"/> days (UTC), today included: compliance over time and Masque detections.</summary>
+    public async Task<IReadOnlyList<FleetDay>> HistoryAsync(ClaimsPrincipal by, int days = 14, CancellationToken cancellationToken = default)
+    {
+        await authorization.RequireAsync(by, Capabilities.CanReadFleet);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var from = today.AddDays(-(Math.Clamp(days, 1, 366) - 1));
+        var stats = await db.FleetDailyStats.AsNoTracking().Where(s => s.Day >= from).ToListAsync(cancellationToken);
+        int Of(DateOnly day, string key) => stats.Where(s => s.Day == day && s.Key == key).Sum(s => s.Count);
+        return Enumerable.Range(0, today.DayNumber - from.DayNumber + 1).Select(from.AddDays)
+            .Select(day => new FleetDay(day, Of(day, "state:Compliant"), Of(day, "state:NonCompliant"), Of(day, "state:Quarantined"),
+                stats.Where(s => s.Day == day && s.Key.StartsWith("new:MASQUE-", StringComparison.Ordinal)).Sum(s => s.Count)))
+            .ToList();
     }
 
     internal static IQueryable<Device> Filter(MasqueDbContext db, DeviceQuery query)

@@ -35,6 +35,9 @@ public sealed record OverviewModel(
 {
     /// <summary>The fleet's counts, for those who may read the fleet.</summary>
     public FleetStats? Fleet { get; init; }
+
+    /// <summary>The fleet's recent days (compliance over time, Masque detections on devices), for those who may read the fleet.</summary>
+    public IReadOnlyList<FleetDay> FleetHistory { get; init; } = [];
 }
 
 /// <summary>The overview's read-only queries (PRODUCT.md §9: role-aware).</summary>
@@ -65,6 +68,7 @@ public sealed class OverviewService(IDbContextFactory<MasqueDbContext> contexts,
             seesAll || uploads ? await SubmissionSummaryAsync(db, seesAll ? null : userId, cancellationToken) : null)
         {
             Fleet = canReadFleet ? await fleet.StatsAsync(user, cancellationToken) : null,
+            FleetHistory = canReadFleet ? await fleet.HistoryAsync(user, SignInDays, cancellationToken) : [],
         };
     }
 

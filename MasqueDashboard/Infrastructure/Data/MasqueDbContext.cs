@@ -54,6 +54,8 @@ public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<Appli
 
     public DbSet<PolicyVersion> PolicyVersions => Set<PolicyVersion>();
 
+    public DbSet<FleetDailyStat> FleetDailyStats => Set<FleetDailyStat>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -295,6 +297,12 @@ public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<Appli
             e.Property(x => x.DecisionComment).HasMaxLength(2000);
             e.HasIndex(x => new { x.Status, x.RequestedAtUtc });
             e.HasIndex(x => x.DeviceId);
+        });
+
+        builder.Entity<FleetDailyStat>(e =>
+        {
+            e.HasKey(x => new { x.Day, x.Key });
+            e.Property(x => x.Key).HasMaxLength(80);
         });
 
         builder.Entity<PolicyVersion>(e =>

@@ -476,6 +476,23 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("DeviceViolations");
                 });
 
+            modelBuilder.Entity("MasqueDashboard.Features.Compliance.FleetDailyStat", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "Key");
+
+                    b.ToTable("FleetDailyStats");
+                });
+
             modelBuilder.Entity("MasqueDashboard.Features.Compliance.FullWipeRequest", b =>
                 {
                     b.Property<Guid>("Id")

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteMasqueDbContext))]
-    [Migration("20261126033319_Fleet")]
+    [Migration("20261126042024_Fleet")]
     partial class Fleet
     {
         /// <inheritdoc />
@@ -477,6 +477,23 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("PolicyId", "StepsApplied", "SinceUtc");
 
                     b.ToTable("DeviceViolations");
+                });
+
+            modelBuilder.Entity("MasqueDashboard.Features.Compliance.FleetDailyStat", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "Key");
+
+                    b.ToTable("FleetDailyStats");
                 });
 
             modelBuilder.Entity("MasqueDashboard.Features.Compliance.FullWipeRequest", b =>

@@ -126,6 +126,19 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "FleetDailyStats",
+                columns: table => new
+                {
+                    Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    Count = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FleetDailyStats", x => new { x.Day, x.Key });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "FullWipeRequests",
                 columns: table => new
                 {
@@ -314,6 +327,9 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "DeviceViolations");
+
+            migrationBuilder.DropTable(
+                name: "FleetDailyStats");
 
             migrationBuilder.DropTable(
                 name: "FullWipeRequests");
