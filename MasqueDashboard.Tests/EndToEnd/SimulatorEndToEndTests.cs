@@ -97,6 +97,10 @@ public sealed class SimulatorEndToEndTests(SimulatorBrowserFixture browser) : IC
         await Assertions.Expect(owners).ToHaveCountAsync(4, new() { Timeout = 30_000 });
         await Assertions.Expect(page.GetByTestId("devices-grid").GetByText("Quarantined", new() { Exact = true })).ToHaveCountAsync(4);
         var infected = await owners.AllInnerTextsAsync();
+        if (SignInEndToEndTests.FindDocsFolder() is { } docs)
+        {
+            await page.ScreenshotAsync(new() { Path = Path.Combine(docs, "devices-quarantined.png"), FullPage = true });
+        }
 
         // The devices obey RemoveApp at their next check-in; the page, still open, sees them leave the filter.
         await browser.App.Simulator.CheckInAllAsync();
@@ -114,5 +118,64 @@ public sealed class SimulatorEndToEndTests(SimulatorBrowserFixture browser) : IC
         Assert.All(released, d => Assert.NotEqual(MasqueDashboard.Features.Fleet.ComplianceState.Quarantined, d.Compliance));
         Assert.All(released, d => Assert.Equal(MasqueDashboard.Features.Fleet.NetworkState.Allowed, d.Network));
         await context.CloseAsync();
+    }
+
+    [SkippableFact]
+    public async Task A_full_wipe_requested_by_one_administrator_is_approved_by_a_second_and_reaches_the_device()
+    {
+        if (BrowserFixture.ChromiumMissing && SharedFixtures.IsCi)
+        {
+            throw new InvalidOperationException($"{BrowserFixture.ChromiumPath} is required when CI=true.");
+        }
+
+        Skip.If(BrowserFixture.ChromiumMissing, $"{BrowserFixture.ChromiumPath} is absent: end-to-end tests skipped.");
+        await browser.App.Simulator.CheckInAllAsync();
+        var deviceId = await browser.App.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.MaxAsync(db.Devices, d => d.Id));
+
+        var (requesterContext, requester) = await SignInAsync("admin@masque.test");
+        await requester.GotoAsync(browser.BaseUrl + $"devices/{deviceId}");
+        await requester.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 15_000 });
+        await requester.GetByTestId("action-request-wipe").ClickAsync();
+        await requester.Locator("textarea[data-testid=reason], [data-testid=reason] textarea").First.FillAsync("Lost on a train; the owner confirmed by phone.");
+        await requester.GetByTestId("reason-ok").ClickAsync();
+        await Assertions.Expect(requester.GetByTestId("wipe-request")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+
+        // The requester sees the request waiting and cannot decide it.
+        await requester.GotoAsync(browser.BaseUrl + "quarantine");
+        await requester.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 15_000 });
+        await Assertions.Expect(requester.GetByTestId("own-request")).ToBeVisibleAsync();
+        await Assertions.Expect(requester.GetByTestId("approve-wipe")).ToBeDisabledAsync();
+
+        var (approverContext, approver) = await SignInAsync("admin2@masque.test");
+        await approver.GotoAsync(browser.BaseUrl + "quarantine");
+        await approver.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 15_000 });
+        await approver.GetByTestId("approve-wipe").ClickAsync();
+        await approver.Locator("textarea[data-testid=reason], [data-testid=reason] textarea").First.FillAsync("Confirmed with the owner and their manager.");
+        await approver.GetByTestId("reason-ok").ClickAsync();
+        await Assertions.Expect(approver.GetByTestId("approve-wipe")).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+
+        // The device receives the FullWipe at its next check-in and acknowledges it at the one after.
+        await browser.App.Simulator.CheckInAllAsync();
+        await browser.App.Simulator.CheckInAllAsync();
+        var wipe = await browser.App.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
+            db.DeviceCommands, c => c.DeviceId == deviceId && c.Type == MasqueDashboard.Features.Fleet.CommandType.FullWipe));
+        Assert.Equal(MasqueDashboard.Features.Fleet.CommandStatus.Acknowledged, wipe.Status);
+        Assert.Contains("admin2@masque.test", wipe.Reason, StringComparison.Ordinal);
+
+        await requesterContext.CloseAsync();
+        await approverContext.CloseAsync();
+    }
+
+    private async Task<(IBrowserContext Context, IPage Page)> SignInAsync(string email)
+    {
+        var context = await browser.Browser!.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(60_000);
+        await page.GotoAsync(browser.BaseUrl + "Account/Login");
+        await page.FillAsync("#Input\\.Email", email);
+        await page.FillAsync("#Input\\.Password", DemoSeeder.Accounts.Single(a => a.Email == email).Password);
+        await page.ClickAsync("#sign-in");
+        await Assertions.Expect(page.GetByTestId("nav")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        return (context, page);
     }
 }
