@@ -36,12 +36,7 @@ public sealed class SimulatorBrowserFixture : IAsyncLifetime
         }
 
         playwright = await Playwright.CreateAsync();
-        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = BrowserFixture.ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        Browser = await Chromium.LaunchAsync(playwright);
     }
 
     public async Task DisposeAsync()
@@ -69,17 +64,9 @@ public sealed class SimulatorEndToEndTests(SimulatorBrowserFixture browser) : IC
 
         Skip.If(BrowserFixture.ChromiumMissing, $"{BrowserFixture.ChromiumPath} is absent: end-to-end tests skipped.");
         await browser.App.Simulator.CheckInAllAsync();
-        var context = await browser.Browser!.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(60_000);
-        await page.GotoAsync(browser.BaseUrl + "Account/Login");
-        await page.FillAsync("#Input\\.Email", "admin@masque.test");
-        await page.FillAsync("#Input\\.Password", DemoSeeder.Accounts.Single(a => a.Email == "admin@masque.test").Password);
-        await page.ClickAsync("#sign-in");
-        await Assertions.Expect(page.GetByTestId("nav")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        var (context, page) = await SignInAsync("admin@masque.test");
 
-        await page.GotoAsync(browser.BaseUrl + "fleet/simulator");
-        await page.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 15_000 });
+        await Chromium.OpenAsync(page, browser.BaseUrl + "fleet/simulator");
         await Assertions.Expect(page.GetByTestId("simulator-state")).ToContainTextAsync("Running");
         await page.Locator("input[data-testid=scenario-count], [data-testid=scenario-count] input").FillAsync("4");
         await page.GetByTestId("trigger-MasqueCampaign").ClickAsync();
@@ -107,8 +94,7 @@ public sealed class SimulatorEndToEndTests(SimulatorBrowserFixture browser) : IC
         await Assertions.Expect(owners).ToHaveCountAsync(0, new() { Timeout = 30_000 });
         await browser.App.Simulator.CheckInAllAsync(); // and acknowledge the UnblockNetwork that released them
 
-        await page.GotoAsync(browser.BaseUrl + "devices?compliance=Quarantined");
-        await page.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 15_000 });
+        await Chromium.OpenAsync(page, browser.BaseUrl + "devices?compliance=Quarantined");
         await Assertions.Expect(page.GetByTestId("devices-grid")).ToBeVisibleAsync();
         var stillQuarantined = await page.GetByTestId("devices-grid").GetByTestId("device-owner").AllInnerTextsAsync();
         Assert.Empty(infected.Intersect(stillQuarantined));
@@ -133,22 +119,19 @@ public sealed class SimulatorEndToEndTests(SimulatorBrowserFixture browser) : IC
         var deviceId = await browser.App.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.MaxAsync(db.Devices, d => d.Id));
 
         var (requesterContext, requester) = await SignInAsync("admin@masque.test");
-        await requester.GotoAsync(browser.BaseUrl + $"devices/{deviceId}");
-        await requester.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 15_000 });
+        await Chromium.OpenAsync(requester, browser.BaseUrl + $"devices/{deviceId}");
         await requester.GetByTestId("action-request-wipe").ClickAsync();
         await requester.Locator("textarea[data-testid=reason], [data-testid=reason] textarea").First.FillAsync("Lost on a train; the owner confirmed by phone.");
         await requester.GetByTestId("reason-ok").ClickAsync();
         await Assertions.Expect(requester.GetByTestId("wipe-request")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
 
         // The requester sees the request waiting and cannot decide it.
-        await requester.GotoAsync(browser.BaseUrl + "quarantine");
-        await requester.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 15_000 });
+        await Chromium.OpenAsync(requester, browser.BaseUrl + "quarantine");
         await Assertions.Expect(requester.GetByTestId("own-request")).ToBeVisibleAsync();
         await Assertions.Expect(requester.GetByTestId("approve-wipe")).ToBeDisabledAsync();
 
         var (approverContext, approver) = await SignInAsync("admin2@masque.test");
-        await approver.GotoAsync(browser.BaseUrl + "quarantine");
-        await approver.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 15_000 });
+        await Chromium.OpenAsync(approver, browser.BaseUrl + "quarantine");
         await approver.GetByTestId("approve-wipe").ClickAsync();
         await approver.Locator("textarea[data-testid=reason], [data-testid=reason] textarea").First.FillAsync("Confirmed with the owner and their manager.");
         await approver.GetByTestId("reason-ok").ClickAsync();
@@ -168,14 +151,7 @@ public sealed class SimulatorEndToEndTests(SimulatorBrowserFixture browser) : IC
 
     private async Task<(IBrowserContext Context, IPage Page)> SignInAsync(string email)
     {
-        var context = await browser.Browser!.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(60_000);
-        await page.GotoAsync(browser.BaseUrl + "Account/Login");
-        await page.FillAsync("#Input\\.Email", email);
-        await page.FillAsync("#Input\\.Password", DemoSeeder.Accounts.Single(a => a.Email == email).Password);
-        await page.ClickAsync("#sign-in");
-        await Assertions.Expect(page.GetByTestId("nav")).ToBeVisibleAsync(new() { Timeout = 15_000 });
-        return (context, page);
+        var page = await Chromium.SignInAsync(browser.Browser!, browser.BaseUrl, email);
+        return (page.Context, page);
     }
 }

@@ -16,24 +16,7 @@ namespace MasqueDashboard.Tests.EndToEnd;
 [Collection(nameof(BrowserCollection))]
 public sealed class WorkflowEndToEndTests(BrowserFixture browser)
 {
-    private async Task<IPage> SignInAsync(string email)
-    {
-        var context = await browser.Browser!.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(60_000);
-        await page.GotoAsync(browser.BaseUrl + "Account/Login");
-        await page.FillAsync("#Input\\.Email", email);
-        await page.FillAsync("#Input\\.Password", DemoSeeder.Accounts.Single(a => a.Email == email).Password);
-        await page.ClickAsync("#sign-in");
-        await Assertions.Expect(page.GetByTestId("nav")).ToBeVisibleAsync(new() { Timeout = 15_000 });
-        return page;
-    }
-
-    private static async Task GoAsync(IPage page, string url)
-    {
-        await page.GotoAsync(url);
-        await page.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 15_000 });
-    }
+    private Task<IPage> SignInAsync(string email) => Chromium.SignInAsync(browser.Browser!, browser.BaseUrl, email);
 
     [SkippableFact]
     public async Task Upload_review_publish_and_an_impostor_is_caught()
@@ -59,7 +42,7 @@ public sealed class WorkflowEndToEndTests(BrowserFixture browser)
         try
         {
             var developer = await SignInAsync("developer@masque.test");
-            await GoAsync(developer, browser.BaseUrl + "apps/upload");
+            await Chromium.OpenAsync(developer, browser.BaseUrl + "apps/upload");
             await developer.GetByTestId("upload-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 15_000 });
             await developer.Locator("input[type=file]").SetInputFilesAsync(path);
             await Assertions.Expect(developer.GetByTestId("picked")).ToContainTextAsync("Wf-");
@@ -68,7 +51,7 @@ public sealed class WorkflowEndToEndTests(BrowserFixture browser)
             await developer.Context.CloseAsync();
 
             var reviewer = await SignInAsync("reviewer@masque.test");
-            await GoAsync(reviewer, browser.BaseUrl + "reviews");
+            await Chromium.OpenAsync(reviewer, browser.BaseUrl + "reviews");
             await reviewer.GetByTestId("review-queue").GetByText(bundleId, new() { Exact = false }).ClickAsync();
             await reviewer.GetByTestId("decision-form").Locator("textarea").First.FillAsync("Clean report from our own signing team.");
             await reviewer.GetByTestId("approve").ClickAsync();
@@ -76,14 +59,14 @@ public sealed class WorkflowEndToEndTests(BrowserFixture browser)
             await reviewer.Context.CloseAsync();
 
             var admin = await SignInAsync("admin@masque.test");
-            await GoAsync(admin, browser.BaseUrl + "catalog");
+            await Chromium.OpenAsync(admin, browser.BaseUrl + "catalog");
             await admin.GetByTestId($"publish-{bundleId}").ClickAsync();
             await Assertions.Expect(admin.GetByTestId("catalog-table")).ToContainTextAsync(bundleId, new() { Timeout = 15_000 });
 
             var impostor = SamplePackages.Build(new SampleApp { Name = "Payroll", BundleId = bundleId, TeamId = "ZZZZZ99999", Version = "9.9" });
             var developerId = (await browser.App.Services.CreateAsyncScope().ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync("developer@masque.test"))!.Id;
             var impostorId = await browser.App.UploadAndScanAsync(developerId, impostor, "Payroll-impostor.ipa");
-            await GoAsync(admin, browser.BaseUrl + $"apps/submissions/{impostorId}");
+            await Chromium.OpenAsync(admin, browser.BaseUrl + $"apps/submissions/{impostorId}");
             await Assertions.Expect(admin.GetByTestId("finding-MASQUE-BUNDLE-HIJACK")).ToBeVisibleAsync(new() { Timeout = 15_000 });
             await Assertions.Expect(admin.GetByTestId("verdict")).ToContainTextAsync("Malicious");
             await admin.Context.CloseAsync();
