@@ -50,6 +50,27 @@ public sealed class WorkflowTests : IDisposable
     private Task<Submission> SubmissionAsync(Guid id) => app.WithDbAsync(db => db.Submissions.AsNoTracking().SingleAsync(s => s.Id == id));
 
     [Fact]
+    public async Task Rescanning_a_published_build_keeps_it_published()
+    {
+        var (dev, reviewer, admin, _) = await PeopleAsync();
+        await TrustOwnTeamAsync(admin);
+        var id = await app.UploadAndScanAsync(dev, SamplePackages.Build(new SampleApp()));
+        await DecideAsync(reviewer, id, approve: true, "Clean report, known team, expected bundle id.");
+        await PublishAsync(admin, id);
+
+        await app.AfterScanAsync(() => app.WithScopeAsync(async s =>
+        {
+            await s.GetRequiredService<SubmissionService>().RescanAsync(await app.ForAsync(reviewer), id, null);
+            return true;
+        }));
+
+        var rescanned = await SubmissionAsync(id);
+        Assert.Equal(SubmissionStatus.Published, rescanned.Status);
+        Assert.Null(rescanned.StatusBeforeRescan);
+        Assert.Equal(CatalogAppStatus.Published, await app.WithDbAsync(db => db.CatalogApps.Where(a => a.CurrentSubmissionId == id).Select(a => a.Status).SingleAsync()));
+    }
+
+    [Fact]
     public async Task The_whole_path_upload_review_publish_is_audited_with_who_and_why()
     {
         var (dev, reviewer, admin, _) = await PeopleAsync();

@@ -131,7 +131,15 @@ public sealed partial class ScanWorker(
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var s = await db.Set<Submission>().Include(x => x.Findings).Include(x => x.Signers).SingleAsync(x => x.Id == id, cancellationToken);
             var reopened = false;
-            if (s.StatusBeforeRescan is { } before && status == SubmissionStatus.Scanned)
+            if (s.StatusBeforeRescan is SubmissionStatus.Published or SubmissionStatus.Retired or SubmissionStatus.Revoked)
+            {
+                // The catalog decides about a catalog build, not a rescan: keep its status and say what the rescan found.
+                var worse = status == SubmissionStatus.Scanned && report is not null && s.ReviewedVerdict is { } approved && report.Verdict > approved;
+                reason = status != SubmissionStatus.Scanned ? $"The rescan ended {status}: {reason}"
+                    : worse ? $"A rescan found a worse verdict ({report!.Verdict}) than the one approved: review the catalog app." : null;
+                status = s.StatusBeforeRescan.Value;
+            }
+            else if (s.StatusBeforeRescan is { } before && status == SubmissionStatus.Scanned)
             {
                 // A re-evaluation keeps the decision, unless an approved build now looks worse than when it was approved.
                 reopened = before == SubmissionStatus.Approved && report is not null && s.ReviewedVerdict is { } decided && report.Verdict > decided;

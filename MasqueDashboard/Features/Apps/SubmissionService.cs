@@ -226,7 +226,9 @@ public sealed class SubmissionService(
 
         var previous = s.Status;
         // A decided submission keeps its decision through a rescan unless its verdict gets worse (the worker judges).
-        s.StatusBeforeRescan = previous is SubmissionStatus.Scanned or SubmissionStatus.Approved or SubmissionStatus.Rejected ? previous : null;
+        // A build in the catalog (published, retired or revoked) stays where it is: the rescan refreshes its report.
+        s.StatusBeforeRescan = previous is SubmissionStatus.Scanned or SubmissionStatus.Approved or SubmissionStatus.Rejected
+            or SubmissionStatus.Published or SubmissionStatus.Retired or SubmissionStatus.Revoked ? previous : null;
         s.Status = SubmissionStatus.Queued;
         s.StatusReason = null;
         s.StatusChangedAtUtc = time.GetUtcNow().UtcDateTime;
