@@ -56,6 +56,10 @@ public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<Appli
 
     public DbSet<FleetDailyStat> FleetDailyStats => Set<FleetDailyStat>();
 
+    public DbSet<Features.Audit.Siem.SiemSinkSettings> SiemSinkSettings => Set<Features.Audit.Siem.SiemSinkSettings>();
+
+    public DbSet<Features.Audit.Siem.SiemCheckpoint> SiemCheckpoints => Set<Features.Audit.Siem.SiemCheckpoint>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -199,6 +203,27 @@ public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<Appli
         });
 
         OnFleetModelCreating(builder);
+
+        builder.Entity<Features.Audit.Siem.SiemSinkSettings>(e =>
+        {
+            e.HasKey(x => x.Sink);
+            e.Property(x => x.Sink).HasMaxLength(16);
+            e.Property(x => x.Url).HasMaxLength(2000);
+            e.Property(x => x.Token).HasMaxLength(500);
+            e.Property(x => x.Index).HasMaxLength(200);
+            e.Property(x => x.SourceType).HasMaxLength(200);
+            e.Property(x => x.Host).HasMaxLength(255);
+            e.Property(x => x.Protocol).HasMaxLength(8);
+            e.Property(x => x.AppName).HasMaxLength(48);
+            e.Property(x => x.UpdatedBy).HasMaxLength(256);
+        });
+
+        builder.Entity<Features.Audit.Siem.SiemCheckpoint>(e =>
+        {
+            e.HasKey(x => x.Sink);
+            e.Property(x => x.Sink).HasMaxLength(16);
+            e.Property(x => x.LastError).HasMaxLength(1000);
+        });
     }
 
     private static void OnFleetModelCreating(ModelBuilder builder)

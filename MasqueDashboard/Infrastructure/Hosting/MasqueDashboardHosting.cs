@@ -83,6 +83,7 @@ public static class MasqueDashboardHosting
         services.AddScoped<AuditTrailService>();
         AddApps(services, configuration);
         AddFleet(services, configuration, environment);
+        AddSiem(services, configuration);
         return builder;
     }
 
@@ -228,6 +229,23 @@ public static class MasqueDashboardHosting
         services.AddSingleton<FleetSimulator>();
         services.AddHostedService(sp => sp.GetRequiredService<FleetSimulator>());
         services.AddScoped<SimulatorService>();
+    }
+
+    private static void AddSiem(IServiceCollection services, ConfigurationManager configuration)
+    {
+        services.AddOptions<Features.Audit.Siem.SiemOptions>()
+            .Bind(configuration.GetSection(Features.Audit.Siem.SiemOptions.Section))
+            .Validate(o => o.BatchSize is >= 1 and <= 10_000, "Siem:BatchSize must be between 1 and 10,000.")
+            .Validate(o => o.PollInterval >= TimeSpan.FromMilliseconds(100) && o.MaxBackoff >= TimeSpan.FromSeconds(1), "Siem:PollInterval must be at least 100 ms and Siem:MaxBackoff at least 1 s.")
+            .Validate(o => !o.Splunk.Enabled || (Uri.TryCreate(o.Splunk.Url, UriKind.Absolute, out _) && o.Splunk.Token.Length > 0), "Siem:Splunk needs Url and Token when Enabled.")
+            .Validate(o => !o.Syslog.Enabled || (o.Syslog.Host.Length > 0 && o.Syslog.Port is > 0 and <= 65535 && o.Syslog.Protocol is "tcp" or "udp"), "Siem:Syslog needs Host, Port and Protocol (tcp or udp) when Enabled.")
+            .ValidateOnStart();
+        services.AddHttpClient(Features.Audit.Siem.SplunkHecSink.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
+        services.AddSingleton<Features.Audit.Siem.SplunkHecSink>();
+        services.AddSingleton<Features.Audit.Siem.SyslogSink>();
+        services.AddSingleton<Features.Audit.Siem.SiemSettingsStore>();
+        services.AddSingleton<Features.Audit.Siem.SiemForwarder>();
+        services.AddHostedService(sp => sp.GetRequiredService<Features.Audit.Siem.SiemForwarder>());
     }
 
     private static void AddData(IServiceCollection services, IWebHostEnvironment environment)

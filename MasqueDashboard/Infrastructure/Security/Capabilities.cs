@@ -18,6 +18,8 @@ public static class Capabilities
     public const string CanApproveWipes = nameof(CanApproveWipes);
     public const string CanReadAudit = nameof(CanReadAudit);
     public const string CanManageUsers = nameof(CanManageUsers);
+    public const string CanReadSiem = nameof(CanReadSiem);
+    public const string CanManageSiem = nameof(CanManageSiem);
 
     /// <param name="Name">The policy name.</param>
     /// <param name="Roles">Roles that hold the capability.</param>
@@ -38,5 +40,7 @@ public static class Capabilities
         new(CanApproveWipes, [Security.Roles.EmmAdmin], ChangesState: true),
         new(CanReadAudit, [Security.Roles.EmmAdmin, Security.Roles.Auditor], ChangesState: false),
         new(CanManageUsers, [Security.Roles.EmmAdmin], ChangesState: true),
+        new(CanReadSiem, [Security.Roles.EmmAdmin, Security.Roles.Auditor], ChangesState: false),
+        new(CanManageSiem, [Security.Roles.EmmAdmin], ChangesState: true),
     ];
 }

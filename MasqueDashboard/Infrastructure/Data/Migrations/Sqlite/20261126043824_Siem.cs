@@ -1,0 +1,64 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class Siem : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "SiemCheckpoints",
+                columns: table => new
+                {
+                    Sink = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    LastSequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastSuccessAtUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    LastErrorAtUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ConsecutiveFailures = table.Column<int>(type: "INTEGER", nullable: false),
+                    DeadLetters = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SiemCheckpoints", x => x.Sink);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SiemSinkSettings",
+                columns: table => new
+                {
+                    Sink = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Url = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    Token = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    Index = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    SourceType = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Host = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    Port = table.Column<int>(type: "INTEGER", nullable: true),
+                    Protocol = table.Column<string>(type: "TEXT", maxLength: 8, nullable: true),
+                    AppName = table.Column<string>(type: "TEXT", maxLength: 48, nullable: true),
+                    UpdatedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    UpdatedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SiemSinkSettings", x => x.Sink);
+                });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "SiemCheckpoints");
+
+            migrationBuilder.DropTable(
+                name: "SiemSinkSettings");
+        }
+    }
+}
