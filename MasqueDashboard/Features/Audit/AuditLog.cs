@@ -93,6 +93,19 @@ internal sealed class AuditLog(IDbContextFactory<MasqueDbContext> contexts, Time
         var previousHash = AuditChain.GenesisHash;
         long checkedCount = 0;
 
+        // A pruned trail starts after its latest anchor, which an audit.pruned event in the remaining trail must attest.
+        if (await db.AuditAnchors.AsNoTracking().OrderByDescending(a => a.Sequence).FirstOrDefaultAsync(cancellationToken) is { } anchor)
+        {
+            if (!await AuditRetention.IsAttestedAsync(db, anchor, cancellationToken))
+            {
+                return Broken(0, anchor.Sequence, anchor.Hash, anchor.Sequence + 1,
+                    $"The trail starts after pruning anchor {anchor.Sequence}, but no audit.pruned event attests that anchor: the beginning was removed or the anchor forged.");
+            }
+
+            expected = anchor.Sequence + 1;
+            previousHash = anchor.Hash;
+        }
+
         while (true)
         {
             var after = expected - 1;

@@ -20,6 +20,8 @@ public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<Appli
 {
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
+    public DbSet<AuditAnchor> AuditAnchors => Set<AuditAnchor>();
+
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     public DbSet<Submission> Submissions => Set<Submission>();
@@ -78,6 +80,13 @@ public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<Appli
             e.HasIndex(x => x.OccurredAtUtc);
             e.HasIndex(x => new { x.Action, x.OccurredAtUtc });
             e.HasIndex(x => new { x.Actor, x.OccurredAtUtc });
+        });
+
+        builder.Entity<AuditAnchor>(e =>
+        {
+            e.HasKey(x => x.Sequence);
+            e.Property(x => x.Sequence).ValueGeneratedNever();
+            e.Property(x => x.Hash).HasMaxLength(64);
         });
 
         builder.Entity<ApiToken>(e =>

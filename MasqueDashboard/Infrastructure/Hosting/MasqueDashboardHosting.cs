@@ -181,7 +181,7 @@ public static class MasqueDashboardHosting
             .Bind(configuration.GetSection(FleetOptions.Section))
             .PostConfigure(o => o.Simulator.Enabled ??= environment.IsDevelopment())
             .Validate(o => o.MaxCheckInBytes is >= 4096 and <= 64 * 1024 * 1024, "Fleet:MaxCheckInBytes must be between 4 KiB and 64 MiB.")
-            .Validate(o => o.EscalationInterval >= TimeSpan.FromSeconds(1), "Fleet:EscalationInterval must be at least one second.")
+            .Validate(o => o.EscalationInterval >= TimeSpan.FromSeconds(1) && o.EscalationInterval <= TimeSpan.FromDays(1), "Fleet:EscalationInterval must be between one second and one day.")
             .Validate(o => o.Simulator.DeviceCount is >= 0 and <= 100_000, "Fleet:Simulator:DeviceCount must be between 0 and 100,000.")
             .Validate(o => o.Simulator.CheckInInterval >= TimeSpan.FromSeconds(1), "Fleet:Simulator:CheckInInterval must be at least one second.")
             .Validate(o => string.IsNullOrEmpty(o.Simulator.TargetUrl) || Uri.TryCreate(o.Simulator.TargetUrl, UriKind.Absolute, out _), "Fleet:Simulator:TargetUrl must be an absolute URL.")
@@ -236,7 +236,8 @@ public static class MasqueDashboardHosting
         services.AddOptions<Features.Audit.Siem.SiemOptions>()
             .Bind(configuration.GetSection(Features.Audit.Siem.SiemOptions.Section))
             .Validate(o => o.BatchSize is >= 1 and <= 10_000, "Siem:BatchSize must be between 1 and 10,000.")
-            .Validate(o => o.PollInterval >= TimeSpan.FromMilliseconds(100) && o.MaxBackoff >= TimeSpan.FromSeconds(1), "Siem:PollInterval must be at least 100 ms and Siem:MaxBackoff at least 1 s.")
+            .Validate(o => o.PollInterval >= TimeSpan.FromMilliseconds(100) && o.PollInterval <= TimeSpan.FromHours(1) && o.MaxBackoff >= TimeSpan.FromSeconds(1) && o.MaxBackoff <= TimeSpan.FromDays(1),
+                "Siem:PollInterval must be between 100 ms and an hour, Siem:MaxBackoff between 1 s and a day.")
             .Validate(o => !o.Splunk.Enabled || (Uri.TryCreate(o.Splunk.Url, UriKind.Absolute, out _) && o.Splunk.Token.Length > 0), "Siem:Splunk needs Url and Token when Enabled.")
             .Validate(o => !o.Syslog.Enabled || (o.Syslog.Host.Length > 0 && o.Syslog.Port is > 0 and <= 65535 && o.Syslog.Protocol is "tcp" or "udp"), "Siem:Syslog needs Host, Port and Protocol (tcp or udp) when Enabled.")
             .ValidateOnStart();
@@ -246,6 +247,13 @@ public static class MasqueDashboardHosting
         services.AddSingleton<Features.Audit.Siem.SiemSettingsStore>();
         services.AddSingleton<Features.Audit.Siem.SiemForwarder>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Audit.Siem.SiemForwarder>());
+        services.AddOptions<AuditOptions>()
+            .Bind(configuration.GetSection(AuditOptions.Section))
+            .Validate(o => o.Retention.Days is >= 0 and <= 36_500, "Audit:Retention:Days must be 0 (keep everything) to 36,500.")
+            .Validate(o => o.Retention.Interval >= TimeSpan.FromMinutes(1) && o.Retention.Interval <= TimeSpan.FromDays(40), "Audit:Retention:Interval must be between a minute and 40 days.")
+            .ValidateOnStart();
+        services.AddSingleton<AuditRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditRetention>());
     }
 
     private static void AddData(IServiceCollection services, IWebHostEnvironment environment)

@@ -258,6 +258,27 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("SubmissionSigners");
                 });
 
+            modelBuilder.Entity("MasqueDashboard.Features.Audit.AuditAnchor", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("PrunedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PrunedCount")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Sequence");
+
+                    b.ToTable("AuditAnchors");
+                });
+
             modelBuilder.Entity("MasqueDashboard.Features.Audit.AuditEvent", b =>
                 {
                     b.Property<long>("Sequence")

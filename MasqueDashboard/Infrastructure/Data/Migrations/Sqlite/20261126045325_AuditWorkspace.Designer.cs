@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteMasqueDbContext))]
-    [Migration("20261126043824_Siem")]
-    partial class Siem
+    [Migration("20261126045325_AuditWorkspace")]
+    partial class AuditWorkspace
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -259,6 +259,27 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("TeamId");
 
                     b.ToTable("SubmissionSigners");
+                });
+
+            modelBuilder.Entity("MasqueDashboard.Features.Audit.AuditAnchor", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("PrunedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PrunedCount")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Sequence");
+
+                    b.ToTable("AuditAnchors");
                 });
 
             modelBuilder.Entity("MasqueDashboard.Features.Audit.AuditEvent", b =>

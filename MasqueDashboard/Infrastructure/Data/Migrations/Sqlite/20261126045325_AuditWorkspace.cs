@@ -6,11 +6,25 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class Siem : Migration
+    public partial class AuditWorkspace : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "AuditAnchors",
+                columns: table => new
+                {
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    PrunedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    PrunedCount = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditAnchors", x => x.Sequence);
+                });
+
             migrationBuilder.CreateTable(
                 name: "SiemCheckpoints",
                 columns: table => new
@@ -54,6 +68,9 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "AuditAnchors");
+
             migrationBuilder.DropTable(
                 name: "SiemCheckpoints");
 
