@@ -181,7 +181,7 @@ public static class MasqueDashboardHosting
             .Bind(configuration.GetSection(FleetOptions.Section))
             .PostConfigure(o => o.Simulator.Enabled ??= environment.IsDevelopment())
             .Validate(o => o.MaxCheckInBytes is >= 4096 and <= 64 * 1024 * 1024, "Fleet:MaxCheckInBytes must be between 4 KiB and 64 MiB.")
-            .Validate(o => o.EscalationInterval >= TimeSpan.FromSeconds(1) && o.EscalationInterval <= TimeSpan.FromDays(1), "Fleet:EscalationInterval must be between one second and one day.")
+            .Validate(o => o.EscalationInterval >= TimeSpan.FromSeconds(1) && o.EscalationInterval <= TimeSpan.FromDays(40), "Fleet:EscalationInterval must be between one second and 40 days.")
             .Validate(o => o.Simulator.DeviceCount is >= 0 and <= 100_000, "Fleet:Simulator:DeviceCount must be between 0 and 100,000.")
             .Validate(o => o.Simulator.CheckInInterval >= TimeSpan.FromSeconds(1), "Fleet:Simulator:CheckInInterval must be at least one second.")
             .Validate(o => string.IsNullOrEmpty(o.Simulator.TargetUrl) || Uri.TryCreate(o.Simulator.TargetUrl, UriKind.Absolute, out _), "Fleet:Simulator:TargetUrl must be an absolute URL.")
