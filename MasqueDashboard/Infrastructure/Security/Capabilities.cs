@@ -17,6 +17,7 @@ public static class Capabilities
     public const string CanManageFleet = nameof(CanManageFleet);
     public const string CanApproveWipes = nameof(CanApproveWipes);
     public const string CanReadAudit = nameof(CanReadAudit);
+    public const string CanAcknowledgeAlerts = nameof(CanAcknowledgeAlerts);
     public const string CanManageUsers = nameof(CanManageUsers);
 
     /// <param name="Name">The policy name.</param>
@@ -37,6 +38,7 @@ public static class Capabilities
         new(CanManageFleet, [Security.Roles.EmmAdmin], ChangesState: true),
         new(CanApproveWipes, [Security.Roles.EmmAdmin], ChangesState: true),
         new(CanReadAudit, [Security.Roles.EmmAdmin, Security.Roles.Auditor], ChangesState: false),
+        new(CanAcknowledgeAlerts, [Security.Roles.EmmAdmin, Security.Roles.Auditor], ChangesState: true),
         new(CanManageUsers, [Security.Roles.EmmAdmin], ChangesState: true),
     ];
 }
