@@ -70,7 +70,7 @@ public sealed class SignInRecorder(IDbContextFactory<MasqueDbContext> contexts, 
             var earlier = db.AuditEvents.Where(x => x.Action == AuditActions.LoginSucceeded && x.ActorId == userId);
             if (await earlier.AnyAsync(cancellationToken) && !await earlier.AnyAsync(x => x.ClientIp == ip, cancellationToken))
             {
-                var known = await earlier.Where(x => x.ClientIp != null).Select(x => x.ClientIp!).Distinct().Take(5).ToListAsync(cancellationToken);
+                var known = await earlier.Where(x => x.ClientIp != null).Select(x => x.ClientIp!).Distinct().OrderBy(x => x).Take(5).ToListAsync(cancellationToken);
                 Raise(db, LoginAlertKind.NewIp, LoginAlertSeverity.Low, actor.Name,
                     $"First sign-in from {ip}; earlier sign-ins came from {(known.Count == 0 ? "no recorded address" : string.Join(", ", known))}.", utc);
             }
