@@ -113,6 +113,28 @@ public sealed class LoginAuditTests : IDisposable
     }
 
     [Fact]
+    public async Task A_burst_that_goes_on_after_its_alert_was_acknowledged_raises_a_new_alert()
+    {
+        var recorder = app.App.GetRequiredService<SignInRecorder>();
+        Task Fail() => recorder.RecordFailureAsync(new AuditActor("burst@logins.test", null, "10.7.7.7"), "email:burst@logins.test", SignInFailureReasons.UnknownUser, Agent);
+        for (var i = 0; i < 6; i++)
+        {
+            await Fail();
+        }
+
+        var first = Assert.Single(await AlertsAsync(LoginAlertKind.BruteForceAccount));
+        var by = await app.ForAsync(await app.CreateUserAsync("soc@logins.test", Roles.Auditor));
+        await app.WithScopeAsync(s => s.GetRequiredService<LoginAuditService>().AcknowledgeAsync(by, first.Id, "Blocked at the proxy.", null));
+        await Fail();
+        await Fail();
+
+        var alerts = await AlertsAsync(LoginAlertKind.BruteForceAccount);
+        Assert.Equal(2, alerts.Count);
+        Assert.Equal(6, alerts[0].EventCount);
+        Assert.True(alerts[1].IsOpen);
+    }
+
+    [Fact]
     public async Task Failures_spread_beyond_ten_minutes_raise_no_brute_force_alert()
     {
         var recorder = app.App.GetRequiredService<SignInRecorder>();

@@ -99,10 +99,11 @@ public sealed class SignInRecorder(IDbContextFactory<MasqueDbContext> contexts, 
 
     private async Task RaiseBurstAsync(MasqueDbContext db, LoginAlertKind kind, string subject, int count, string evidence, DateTime now, CancellationToken cancellationToken)
     {
-        // One alert per burst: failures that keep coming within the window extend the alert already raised.
+        // One alert per burst: failures that keep coming within the window extend the open alert already raised.
+        // Once someone acknowledged it, a burst that goes on is news again and raises a new one.
         var since = now - BruteForceWindow;
         var ongoing = await db.LoginAlerts
-            .Where(a => a.Kind == kind && a.Subject == subject && a.LastSeenAtUtc >= since)
+            .Where(a => a.Kind == kind && a.Subject == subject && a.LastSeenAtUtc >= since && a.AcknowledgedAtUtc == null)
             .OrderByDescending(a => a.Id)
             .FirstOrDefaultAsync(cancellationToken);
         if (ongoing is null)
