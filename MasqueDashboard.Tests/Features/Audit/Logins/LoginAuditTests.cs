@@ -60,6 +60,38 @@ public sealed class LoginAuditTests : IDisposable
     }
 
     [Fact]
+    public async Task A_wrong_authenticator_code_is_audited_as_2fa_failed_with_address_and_user_agent()
+    {
+        var id = await app.CreateUserAsync("totp@logins.test", Roles.Auditor);
+        await app.WithScopeAsync(async s =>
+        {
+            var users = s.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<MasqueDashboard.Features.Users.ApplicationUser>>();
+            var user = await users.FindByIdAsync(id) ?? throw new InvalidOperationException("no user");
+            await users.ResetAuthenticatorKeyAsync(user);
+            return await users.SetTwoFactorEnabledAsync(user, true);
+        });
+        using var client = ClientFrom("10.5.5.5");
+
+        var login = await MasqueAppFactory.PostLoginAsync(client, "totp@logins.test", MasqueAppFactory.Password);
+        var challenge = login.Headers.Location!.ToString();
+        var page = await client.GetStringAsync(challenge);
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "login-with-2fa",
+            ["__RequestVerificationToken"] = token,
+            ["Input.TwoFactorCode"] = "000000",
+        });
+        await client.PostAsync(challenge, form);
+
+        Assert.Contains("LoginWith2fa", challenge, StringComparison.Ordinal);
+        var e = await app.WithDbAsync(db => db.AuditEvents.SingleAsync(x => x.Action == AuditActions.LoginFailed));
+        Assert.Equal(SignInFailureReasons.TwoFactorFailed, Detail(e.Details, "reason"));
+        Assert.Equal("10.5.5.5", e.ClientIp);
+        Assert.Equal(Agent, Detail(e.Details, "userAgent"));
+    }
+
+    [Fact]
     public async Task The_first_use_of_a_token_in_each_hour_is_audited_once()
     {
         var id = await app.CreateUserAsync("script@logins.test", Roles.Auditor);
