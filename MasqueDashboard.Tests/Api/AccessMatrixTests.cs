@@ -22,6 +22,7 @@ public sealed class AccessMatrixTests : IClassFixture<MasqueAppFactory>
         { "settings/tokens", D, true }, { "settings/tokens", R, true }, { "settings/tokens", A, true }, { "settings/tokens", U, true },
         { "admin/users", D, false }, { "admin/users", R, false }, { "admin/users", A, true }, { "admin/users", U, false },
         { "audit/trail", D, false }, { "audit/trail", R, false }, { "audit/trail", A, true }, { "audit/trail", U, true },
+        { "audit/logins", D, false }, { "audit/logins", R, false }, { "audit/logins", A, true }, { "audit/logins", U, true },
         { "apps/upload", D, true }, { "apps/upload", R, false }, { "apps/upload", A, true }, { "apps/upload", U, false },
         { "apps/submissions", D, true }, { "apps/submissions", R, true }, { "apps/submissions", A, true }, { "apps/submissions", U, true },
         { "scanner/known-bad", D, false }, { "scanner/known-bad", R, false }, { "scanner/known-bad", A, true }, { "scanner/known-bad", U, true },
@@ -69,6 +70,7 @@ public sealed class AccessMatrixTests : IClassFixture<MasqueAppFactory>
     [InlineData("settings/tokens")]
     [InlineData("admin/users")]
     [InlineData("audit/trail")]
+    [InlineData("audit/logins")]
     [InlineData("apps/upload")]
     [InlineData("apps/submissions")]
     [InlineData("scanner/known-bad")]

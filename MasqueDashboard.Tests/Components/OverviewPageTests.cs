@@ -63,6 +63,22 @@ public sealed class OverviewPageTests : FleetPageContext
     }
 
     [Fact]
+    public async Task Audit_readers_see_the_open_login_alerts_linking_to_the_login_page()
+    {
+        await SignInAsAsync(Roles.Auditor);
+        var recorder = App.App.GetRequiredService<MasqueDashboard.Features.Audit.Logins.SignInRecorder>();
+        for (var i = 0; i < 5; i++)
+        {
+            await recorder.RecordFailureAsync(new MasqueDashboard.Features.Audit.AuditActor("victim@corp.test", null, "10.0.0.1"), "email:victim@corp.test", "unknown-user", null);
+        }
+
+        var page = RenderOverview();
+
+        Assert.Equal("1", Value(page, "card-login-alerts"));
+        Assert.Equal("audit/logins", page.Find("[data-testid=card-login-alerts] a").GetAttribute("href"));
+    }
+
+    [Fact]
     public async Task An_empty_fleet_shows_the_cards_and_says_no_device_is_enrolled()
     {
         await SignInAsAsync(Roles.EmmAdmin);
@@ -85,5 +101,6 @@ public sealed class OverviewPageTests : FleetPageContext
 
         Assert.Empty(page.FindAll("[data-testid=card-devices]"));
         Assert.Empty(page.FindAll("[data-testid=chart-compliance]"));
+        Assert.Empty(page.FindAll("[data-testid=card-login-alerts]"));
     }
 }

@@ -4,6 +4,7 @@ using MasqueDashboard.Features.Audit;
 using MasqueDashboard.Features.Users;
 using MasqueDashboard.Features.Users.ApiTokens;
 using MasqueDashboard.Infrastructure.Data;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -65,6 +66,7 @@ public class MasqueAppFactory : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Time);
+            services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, TestClientIpFilter>();
         });
     }
 
@@ -98,6 +100,9 @@ public class MasqueAppFactory : WebApplicationFactory<Program>
         var issued = await App.GetRequiredService<ApiTokenService>().IssueAsync(userId, name, AuditActor.System);
         return issued.Token;
     }
+
+    /// <summary>The request header a test sets to choose the caller's address (the test server has none).</summary>
+    public const string ClientIpHeader = "X-Test-Client-Ip";
 
     public HttpClient CreateNoRedirectClient() =>
         CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
@@ -160,4 +165,22 @@ public class MasqueAppFactory : WebApplicationFactory<Program>
             }
         }
     }
+}
+
+/// <summary>Gives a test request the remote address named by <see cref="MasqueAppFactory.ClientIpHeader"/>.</summary>
+internal sealed class TestClientIpFilter : Microsoft.AspNetCore.Hosting.IStartupFilter
+{
+    public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextMiddleware) =>
+        {
+            if (IPAddress.TryParse(context.Request.Headers[MasqueAppFactory.ClientIpHeader].ToString(), out var address))
+            {
+                context.Connection.RemoteIpAddress = address;
+            }
+
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }

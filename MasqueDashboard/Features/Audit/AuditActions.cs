@@ -18,6 +18,9 @@ public static class AuditActions
 
     public const string TokenIssued = "token.issued";
     public const string TokenRevoked = "token.revoked";
+    public const string TokenUsed = "auth.token.used";
+
+    public const string AlertAcknowledged = "alert.acknowledged";
 
     public const string AuditVerified = "audit.verified";
 }

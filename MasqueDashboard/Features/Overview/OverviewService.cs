@@ -14,7 +14,11 @@ public sealed record SignInDay(DateOnly Day, int Succeeded, int Failed, int Lock
 
 public sealed record UserCounts(IReadOnlyDictionary<string, int> ByRole, int Total, int LockedOut, int WithoutTwoFactor);
 
-public sealed record AuditSummary(long Events, long FailedSignIns24h, DateTime? LastEventAtUtc);
+public sealed record AuditSummary(long Events, long FailedSignIns24h, DateTime? LastEventAtUtc)
+{
+    /// <summary>Login alerts nobody has acknowledged yet.</summary>
+    public int OpenLoginAlerts { get; init; }
+}
 
 /// <param name="OwnOnly">True when the counts cover only the user's own uploads (a Developer).</param>
 public sealed record SubmissionSummary(bool OwnOnly, int Total, int InQueue, int AwaitingReview, int Failed, IReadOnlyDictionary<Verdict, int> Verdicts)
@@ -131,7 +135,8 @@ public sealed class OverviewService(IDbContextFactory<MasqueDbContext> contexts,
         var head = await db.AuditEvents.AsNoTracking().OrderByDescending(e => e.Sequence)
             .Select(e => new { e.Sequence, e.OccurredAtUtc }).FirstOrDefaultAsync(cancellationToken);
         var failed = await db.AuditEvents.LongCountAsync(e => e.Action == AuditActions.LoginFailed && e.OccurredAtUtc >= since, cancellationToken);
-        return new AuditSummary(head?.Sequence ?? 0, failed, head?.OccurredAtUtc);
+        var openAlerts = await db.LoginAlerts.CountAsync(a => a.AcknowledgedAtUtc == null, cancellationToken);
+        return new AuditSummary(head?.Sequence ?? 0, failed, head?.OccurredAtUtc) { OpenLoginAlerts = openAlerts };
     }
 
     private async Task<UserCounts> UserCountsAsync(MasqueDbContext db, CancellationToken cancellationToken)

@@ -24,6 +24,8 @@ public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<Appli
 
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
+    public DbSet<Features.Audit.Logins.LoginAlert> LoginAlerts => Set<Features.Audit.Logins.LoginAlert>();
+
     public DbSet<Submission> Submissions => Set<Submission>();
 
     public DbSet<SubmissionFinding> SubmissionFindings => Set<SubmissionFinding>();
@@ -80,6 +82,23 @@ public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<Appli
             e.HasIndex(x => x.OccurredAtUtc);
             e.HasIndex(x => new { x.Action, x.OccurredAtUtc });
             e.HasIndex(x => new { x.Actor, x.OccurredAtUtc });
+            e.HasIndex(x => new { x.ActorId, x.Action });
+            e.HasIndex(x => new { x.ClientIp, x.OccurredAtUtc });
+        });
+
+        builder.Entity<Features.Audit.Logins.LoginAlert>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(32);
+            e.Property(x => x.Severity).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Subject).HasMaxLength(256);
+            e.Property(x => x.Evidence).HasMaxLength(1000);
+            e.Property(x => x.AcknowledgedBy).HasMaxLength(256);
+            e.Property(x => x.AcknowledgedById).HasMaxLength(64);
+            e.Property(x => x.AcknowledgementComment).HasMaxLength(2000);
+            e.Ignore(x => x.IsOpen);
+            e.HasIndex(x => new { x.Kind, x.Subject, x.LastSeenAtUtc });
+            e.HasIndex(x => new { x.AcknowledgedAtUtc, x.RaisedAtUtc });
         });
 
         builder.Entity<AuditAnchor>(e =>

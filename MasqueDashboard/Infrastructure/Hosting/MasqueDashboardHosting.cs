@@ -51,6 +51,12 @@ public static class MasqueDashboardHosting
             .ValidateDataAnnotations()
             .Validate(o => o.Lockout.Window > TimeSpan.Zero && o.Lockout.Duration > TimeSpan.Zero, "Security:Lockout:Window and Duration must be positive.")
             .ValidateOnStart();
+        services.AddOptions<Features.Audit.Logins.LoginAuditOptions>()
+            .Bind(configuration.GetSection(Features.Audit.Logins.LoginAuditOptions.Section))
+            .Validate(o => o.BusinessHours.FindTimeZone() is not null, "Audit:BusinessHours:TimeZone must be a known IANA time zone id (e.g. Europe/Paris) or UTC.")
+            .Validate(o => o.BusinessHours.ParseDays() is not null, "Audit:BusinessHours:Days must list day names, comma-separated (e.g. Mon,Tue,Wed,Thu,Fri).")
+            .Validate(o => o.BusinessHours.Start < o.BusinessHours.End, "Audit:BusinessHours:Start must come before End (hh:mm).")
+            .ValidateOnStart();
         services.AddOptions<DatabaseOptions>()
             .Bind(configuration.GetSection(DatabaseOptions.Section))
             .Validate(o => string.Equals(o.Provider, "Sqlite", StringComparison.OrdinalIgnoreCase),
@@ -81,6 +87,8 @@ public static class MasqueDashboardHosting
         services.AddScoped<OverviewService>();
         services.AddScoped<ClientAddress>();
         services.AddScoped<AuditTrailService>();
+        services.AddSingleton<Features.Audit.Logins.SignInRecorder>();
+        services.AddScoped<Features.Audit.Logins.LoginAuditService>();
         AddApps(services, configuration);
         AddFleet(services, configuration, environment);
         AddSiem(services, configuration);

@@ -17,6 +17,7 @@ public static class Capabilities
     public const string CanManageFleet = nameof(CanManageFleet);
     public const string CanApproveWipes = nameof(CanApproveWipes);
     public const string CanReadAudit = nameof(CanReadAudit);
+    public const string CanAcknowledgeAlerts = nameof(CanAcknowledgeAlerts);
     public const string CanManageUsers = nameof(CanManageUsers);
     public const string CanReadSiem = nameof(CanReadSiem);
     public const string CanManageSiem = nameof(CanManageSiem);
@@ -39,6 +40,7 @@ public static class Capabilities
         new(CanManageFleet, [Security.Roles.EmmAdmin], ChangesState: true),
         new(CanApproveWipes, [Security.Roles.EmmAdmin], ChangesState: true),
         new(CanReadAudit, [Security.Roles.EmmAdmin, Security.Roles.Auditor], ChangesState: false),
+        new(CanAcknowledgeAlerts, [Security.Roles.EmmAdmin, Security.Roles.Auditor], ChangesState: true),
         new(CanManageUsers, [Security.Roles.EmmAdmin], ChangesState: true),
         new(CanReadSiem, [Security.Roles.EmmAdmin, Security.Roles.Auditor], ChangesState: false),
         new(CanManageSiem, [Security.Roles.EmmAdmin], ChangesState: true),

@@ -20,4 +20,7 @@ public sealed class ApiToken
     public DateTime? LastUsedAtUtc { get; set; }
 
     public DateTime? RevokedAtUtc { get; set; }
+
+    /// <summary>When its use was last written to the audit trail: at most once an hour (<c>auth.token.used</c>).</summary>
+    public DateTime? LastAuditedAtUtc { get; set; }
 }

@@ -29,7 +29,7 @@ public sealed class ApiTokenAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var userId = await tokens.ResolveOwnerAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        var userId = await tokens.ResolveOwnerAsync(header["Bearer ".Length..].Trim(), SignIn.SignInSource.From(Context), Context.RequestAborted);
         if (userId is null)
         {
             return AuthenticateResult.Fail("The API token is unknown or revoked.");

@@ -25,6 +25,9 @@ public sealed class ApiTokenService(IDbContextFactory<MasqueDbContext> contexts,
     /// <summary>Used-at is written at most this often, so a busy script does not turn every call into a write.</summary>
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
+    /// <summary>A token's use is audited at most once per this period (PRODUCT.md §8).</summary>
+    public static readonly TimeSpan UseAuditResolution = TimeSpan.FromHours(1);
+
     public async Task<IReadOnlyList<ApiTokenSummary>> ListAsync(ClaimsPrincipal owner, CancellationToken cancellationToken = default)
     {
         var userId = RequireUserId(owner);
@@ -91,8 +94,11 @@ public sealed class ApiTokenService(IDbContextFactory<MasqueDbContext> contexts,
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>The owner of an active token, or null. Records when the token was last used.</summary>
-    public async Task<string?> ResolveOwnerAsync(string presented, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The owner of an active token, or null. Records when the token was last used, and writes its first use
+    /// in each hour to the audit trail (<c>auth.token.used</c>) with the caller's address and user agent.
+    /// </summary>
+    public async Task<string?> ResolveOwnerAsync(string presented, SignIn.SignInSource? source = null, CancellationToken cancellationToken = default)
     {
         if (!presented.StartsWith(TokenPrefix, StringComparison.Ordinal) || presented.Length > 200)
         {
@@ -114,7 +120,32 @@ public sealed class ApiTokenService(IDbContextFactory<MasqueDbContext> contexts,
             await db.SaveChangesAsync(cancellationToken);
         }
 
+        if (token.LastAuditedAtUtc is null || now - token.LastAuditedAtUtc.Value >= UseAuditResolution)
+        {
+            await AuditUseAsync(db, token, source, now, cancellationToken);
+        }
+
         return token.UserId;
+    }
+
+    private async Task AuditUseAsync(MasqueDbContext db, ApiToken token, SignIn.SignInSource? source, DateTime now, CancellationToken cancellationToken)
+    {
+        // The claim on the hour is a conditional update inside the transaction, so two requests racing on the
+        // same token write one event between them: a busy script does not flood the trail.
+        var due = now - UseAuditResolution;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var claimed = await db.ApiTokens
+            .Where(t => t.Id == token.Id && (t.LastAuditedAtUtc == null || t.LastAuditedAtUtc <= due))
+            .ExecuteUpdateAsync(u => u.SetProperty(t => t.LastAuditedAtUtc, now), cancellationToken);
+        if (claimed == 1)
+        {
+            var email = await db.Users.Where(u => u.Id == token.UserId).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken);
+            await audit.AppendAsync(db, new AuditActor(email ?? token.UserId, token.UserId, source?.ClientIp), AuditActions.TokenUsed, $"user:{token.UserId}",
+                new { tokenId = token.Id, token.Name, token.Prefix, userAgent = source?.UserAgent }, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 
     internal static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));

@@ -1,4 +1,5 @@
 using MasqueDashboard.Features.Audit;
+using MasqueDashboard.Features.Audit.Logins;
 using MasqueDashboard.Infrastructure.Security;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -42,6 +43,7 @@ public sealed record SignInSource(string? ClientIp, string? UserAgent)
 public sealed class ConsoleSignInService(
     SignInManager<ApplicationUser> signIn,
     IAuditLog audit,
+    SignInRecorder recorder,
     IOptions<SecurityOptions> security,
     TimeProvider time)
 {
@@ -115,9 +117,10 @@ public sealed class ConsoleSignInService(
         var actor = new AuditActor(user.Email ?? user.Id, user.Id, source.ClientIp);
         if (result.Succeeded)
         {
+            var previous = user.LastSignInAtUtc;
             user.LastSignInAtUtc = time.GetUtcNow().UtcDateTime;
             await Users.UpdateAsync(user);
-            await audit.RecordAsync(actor, AuditActions.LoginSucceeded, $"user:{user.Id}", new { method, userAgent = source.UserAgent });
+            await recorder.RecordSuccessAsync(actor, (await Users.GetRolesAsync(user)).ToList(), previous, method, source.UserAgent);
             return SignInOutcome.Succeeded;
         }
 
@@ -157,9 +160,9 @@ public sealed class ConsoleSignInService(
     }
 
     private Task<AuditEvent> RecordFailureAsync(string? email, string? userId, string reason, SignInSource source) =>
-        audit.RecordAsync(
+        recorder.RecordFailureAsync(
             new AuditActor(string.IsNullOrWhiteSpace(email) ? "anonymous" : email, userId, source.ClientIp),
-            AuditActions.LoginFailed,
             userId is null ? $"email:{email}" : $"user:{userId}",
-            new { reason, userAgent = source.UserAgent });
+            reason,
+            source.UserAgent);
 }

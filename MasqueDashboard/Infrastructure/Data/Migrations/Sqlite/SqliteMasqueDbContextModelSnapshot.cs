@@ -331,7 +331,70 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("Actor", "OccurredAtUtc");
 
+                    b.HasIndex("ActorId", "Action");
+
+                    b.HasIndex("ClientIp", "OccurredAtUtc");
+
                     b.ToTable("AuditEvents");
+                });
+
+            modelBuilder.Entity("MasqueDashboard.Features.Audit.Logins.LoginAlert", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("AcknowledgedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AcknowledgedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AcknowledgedById")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AcknowledgementComment")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("EventCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Evidence")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastSeenAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RaisedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AcknowledgedAtUtc", "RaisedAtUtc");
+
+                    b.HasIndex("Kind", "Subject", "LastSeenAtUtc");
+
+                    b.ToTable("LoginAlerts");
                 });
 
             modelBuilder.Entity("MasqueDashboard.Features.Audit.Siem.SiemCheckpoint", b =>
@@ -1046,6 +1109,9 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastAuditedAtUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("LastUsedAtUtc")

@@ -11,6 +11,12 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<DateTime>(
+                name: "LastAuditedAtUtc",
+                table: "ApiTokens",
+                type: "TEXT",
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "AuditAnchors",
                 columns: table => new
@@ -23,6 +29,29 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_AuditAnchors", x => x.Sequence);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "LoginAlerts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Severity = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Evidence = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    EventCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    RaisedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LastSeenAtUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    AcknowledgedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    AcknowledgedById = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    AcknowledgedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    AcknowledgementComment = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_LoginAlerts", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -63,6 +92,26 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
                 {
                     table.PrimaryKey("PK_SiemSinkSettings", x => x.Sink);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEvents_ActorId_Action",
+                table: "AuditEvents",
+                columns: new[] { "ActorId", "Action" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEvents_ClientIp_OccurredAtUtc",
+                table: "AuditEvents",
+                columns: new[] { "ClientIp", "OccurredAtUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LoginAlerts_AcknowledgedAtUtc_RaisedAtUtc",
+                table: "LoginAlerts",
+                columns: new[] { "AcknowledgedAtUtc", "RaisedAtUtc" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LoginAlerts_Kind_Subject_LastSeenAtUtc",
+                table: "LoginAlerts",
+                columns: new[] { "Kind", "Subject", "LastSeenAtUtc" });
         }
 
         /// <inheritdoc />
@@ -72,10 +121,25 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
                 name: "AuditAnchors");
 
             migrationBuilder.DropTable(
+                name: "LoginAlerts");
+
+            migrationBuilder.DropTable(
                 name: "SiemCheckpoints");
 
             migrationBuilder.DropTable(
                 name: "SiemSinkSettings");
+
+            migrationBuilder.DropIndex(
+                name: "IX_AuditEvents_ActorId_Action",
+                table: "AuditEvents");
+
+            migrationBuilder.DropIndex(
+                name: "IX_AuditEvents_ClientIp_OccurredAtUtc",
+                table: "AuditEvents");
+
+            migrationBuilder.DropColumn(
+                name: "LastAuditedAtUtc",
+                table: "ApiTokens");
         }
     }
 }
