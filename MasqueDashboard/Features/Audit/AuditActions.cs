@@ -20,4 +20,5 @@ public static class AuditActions
     public const string TokenRevoked = "token.revoked";
 
     public const string AuditVerified = "audit.verified";
+    public const string AuditExported = "audit.exported";
 }

@@ -81,6 +81,7 @@ public static class MasqueDashboardHosting
         services.AddScoped<OverviewService>();
         services.AddScoped<ClientAddress>();
         services.AddScoped<AuditTrailService>();
+        services.AddScoped<Features.Audit.Exports.AuditExportService>();
         AddApps(services, configuration);
         AddFleet(services, configuration, environment);
         return builder;
