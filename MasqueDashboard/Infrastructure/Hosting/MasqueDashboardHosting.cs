@@ -127,6 +127,7 @@ public static class MasqueDashboardHosting
             .AllowAnonymous()
             .MapDeviceContract();
         app.MapReportDownloads();
+        Features.Audit.Exports.AuditExportsApi.MapAuditExportDownloads(app);
         app.MapFallback("/api/{**path}", () => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such API endpoint. See /openapi/v1.json."))
             .ExcludeFromDescription();
         return app;
