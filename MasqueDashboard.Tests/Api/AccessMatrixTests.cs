@@ -22,6 +22,7 @@ public sealed class AccessMatrixTests : IClassFixture<MasqueAppFactory>
         { "settings/tokens", D, true }, { "settings/tokens", R, true }, { "settings/tokens", A, true }, { "settings/tokens", U, true },
         { "admin/users", D, false }, { "admin/users", R, false }, { "admin/users", A, true }, { "admin/users", U, false },
         { "audit/trail", D, false }, { "audit/trail", R, false }, { "audit/trail", A, true }, { "audit/trail", U, true },
+        { "audit/reports", D, false }, { "audit/reports", R, false }, { "audit/reports", A, true }, { "audit/reports", U, true },
         { "apps/upload", D, true }, { "apps/upload", R, false }, { "apps/upload", A, true }, { "apps/upload", U, false },
         { "apps/submissions", D, true }, { "apps/submissions", R, true }, { "apps/submissions", A, true }, { "apps/submissions", U, true },
         { "scanner/known-bad", D, false }, { "scanner/known-bad", R, false }, { "scanner/known-bad", A, true }, { "scanner/known-bad", U, true },
@@ -71,6 +72,8 @@ public sealed class AccessMatrixTests : IClassFixture<MasqueAppFactory>
     [InlineData("admin/users")]
     [InlineData("audit/trail")]
     [InlineData("audit/exports/download?format=csv")]
+    [InlineData("audit/reports")]
+    [InlineData("audit/reports/PrivilegedSignIns.csv")]
     [InlineData("audit/exports/00000000-0000-0000-0000-000000000001/manifest.json")]
     [InlineData("apps/upload")]
     [InlineData("apps/submissions")]

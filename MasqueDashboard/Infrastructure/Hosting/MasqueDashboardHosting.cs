@@ -82,6 +82,7 @@ public static class MasqueDashboardHosting
         services.AddScoped<ClientAddress>();
         services.AddScoped<AuditTrailService>();
         services.AddScoped<Features.Audit.Exports.AuditExportService>();
+        services.AddScoped<Features.Audit.Reports.AuditReportService>();
         AddApps(services, configuration);
         AddFleet(services, configuration, environment);
         return builder;
@@ -128,6 +129,7 @@ public static class MasqueDashboardHosting
             .MapDeviceContract();
         app.MapReportDownloads();
         Features.Audit.Exports.AuditExportsApi.MapAuditExportDownloads(app);
+        Features.Audit.Reports.AuditReportDownloads.MapAuditReportDownloads(app);
         app.MapFallback("/api/{**path}", () => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such API endpoint. See /openapi/v1.json."))
             .ExcludeFromDescription();
         return app;
