@@ -123,7 +123,11 @@ public sealed class AuditReportTests : IDisposable
         Assert.Equal(expected, response.StatusCode);
         if (expected == HttpStatusCode.OK)
         {
-            Assert.StartsWith("sequence,occurredAtUtc,actor,roles", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            var bytes = await response.Content.ReadAsByteArrayAsync();
+            Assert.StartsWith("sequence,occurredAtUtc,actor,roles", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+            var recorded = await app.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.AuditEvents, e => e.Action == AuditActions.ReportExported));
+            Assert.Equal(email, recorded.Actor);
+            Assert.Contains(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), recorded.Details, StringComparison.Ordinal);
         }
     }
 }

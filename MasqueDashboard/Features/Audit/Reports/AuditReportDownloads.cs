@@ -17,10 +17,8 @@ public static class AuditReportDownloads
                     throw DomainException.NotFound($"No report '{kind}'.");
                 }
 
-                var result = await reports.RunAsync(user, report, Date(from, "from"), Date(to, "to"), ct);
-                using var buffer = new MemoryStream();
-                await AuditReportService.WriteCsvAsync(result, buffer, ct);
-                return TypedResults.File(buffer.ToArray(), "text/csv", $"{report}-{DateTime.UtcNow:yyyyMMdd}.csv");
+                var csv = await reports.ExportCsvAsync(user, context.Connection.RemoteIpAddress?.ToString(), report, Date(from, "from"), Date(to, "to"), ct);
+                return TypedResults.File(csv, "text/csv", $"{report}.csv");
             })
             .RequireAuthorization()
             .ExcludeFromDescription()

@@ -25,7 +25,7 @@ public sealed record AuditReport(AuditReportKind Kind, string Title, IReadOnlyLi
 /// Ready-made evidence for auditors: who uploaded, approved and published each catalog app; the quarantine, wipe and
 /// network-block actions of a period; and the sign-ins of privileged users in a period.
 /// </summary>
-public sealed class AuditReportService(IDbContextFactory<MasqueDbContext> contexts, IAuthorizationService authorization)
+public sealed class AuditReportService(IDbContextFactory<MasqueDbContext> contexts, IAuthorizationService authorization, IAuditLog audit)
 {
     public const int RowCap = 10_000;
 
@@ -55,6 +55,18 @@ public sealed class AuditReportService(IDbContextFactory<MasqueDbContext> contex
             AuditReportKind.PrivilegedSignIns => await PrivilegedSignInsAsync(db, fromUtc, toUtc, cancellationToken),
             _ => throw DomainException.Invalid($"Unknown report '{kind}'."),
         };
+    }
+
+    /// <summary>The report as a CSV file, recorded as an <c>audit.report.exported</c> event with its SHA-256.</summary>
+    public async Task<byte[]> ExportCsvAsync(ClaimsPrincipal by, string? clientIp, AuditReportKind kind, DateTime? fromUtc, DateTime? toUtc, CancellationToken cancellationToken = default)
+    {
+        var report = await RunAsync(by, kind, fromUtc, toUtc, cancellationToken);
+        using var buffer = new MemoryStream();
+        await WriteCsvAsync(report, buffer, cancellationToken);
+        var bytes = buffer.ToArray();
+        await audit.RecordAsync(AuditActor.From(by, clientIp), AuditActions.ReportExported, $"audit-report:{kind}",
+            new { report = kind.ToString(), fromUtc, toUtc, rows = report.Rows.Count, report.Truncated, sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)) }, cancellationToken);
+        return bytes;
     }
 
     /// <summary>The report as CSV, formula-looking cells neutralised like the trail's CSV export.</summary>
