@@ -39,8 +39,33 @@ internal static class AuditExportWriters
 {
     public static readonly string[] Columns = ["sequence", "occurredAtUtc", "actor", "actorId", "action", "target", "details", "clientIp", "previousHash", "hash"];
 
-    public static string Time(DateTime t) =>
-        new DateTime(t.Ticks, DateTimeKind.Utc).ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'ffffff'Z'", CultureInfo.InvariantCulture);
+    /// <summary>The chain's own time format (<c>yyyy-MM-ddTHH:mm:ss.ffffffZ</c>), written digit by digit: a format string per row is slow at a million rows.</summary>
+    public static string Time(DateTime t) => string.Create(27, t, static (span, time) =>
+    {
+        static void Put(Span<char> s, int at, int value, int width)
+        {
+            for (var i = at + width - 1; i >= at; i--)
+            {
+                s[i] = (char)('0' + (value % 10));
+                value /= 10;
+            }
+        }
+
+        Put(span, 0, time.Year, 4);
+        span[4] = '-';
+        Put(span, 5, time.Month, 2);
+        span[7] = '-';
+        Put(span, 8, time.Day, 2);
+        span[10] = 'T';
+        Put(span, 11, time.Hour, 2);
+        span[13] = ':';
+        Put(span, 14, time.Minute, 2);
+        span[16] = ':';
+        Put(span, 17, time.Second, 2);
+        span[19] = '.';
+        Put(span, 20, (int)(time.Ticks % TimeSpan.TicksPerSecond / 10), 6);
+        span[26] = 'Z';
+    });
 
     /// <summary>CSV injection (OWASP): a text cell starting with <c>= + - @</c>, tab or CR gets a leading apostrophe, so a spreadsheet opens it as text.</summary>
     internal static readonly CsvWriterOptions CsvOptions = CsvWriterOptions.Default with { Injection = CsvInjection.Escape };
