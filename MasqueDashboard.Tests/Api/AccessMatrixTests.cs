@@ -23,6 +23,7 @@ public sealed class AccessMatrixTests : IClassFixture<MasqueAppFactory>
         { "admin/users", D, false }, { "admin/users", R, false }, { "admin/users", A, true }, { "admin/users", U, false },
         { "audit/trail", D, false }, { "audit/trail", R, false }, { "audit/trail", A, true }, { "audit/trail", U, true },
         { "audit/logins", D, false }, { "audit/logins", R, false }, { "audit/logins", A, true }, { "audit/logins", U, true },
+        { "audit/reports", D, false }, { "audit/reports", R, false }, { "audit/reports", A, true }, { "audit/reports", U, true },
         { "apps/upload", D, true }, { "apps/upload", R, false }, { "apps/upload", A, true }, { "apps/upload", U, false },
         { "apps/submissions", D, true }, { "apps/submissions", R, true }, { "apps/submissions", A, true }, { "apps/submissions", U, true },
         { "scanner/known-bad", D, false }, { "scanner/known-bad", R, false }, { "scanner/known-bad", A, true }, { "scanner/known-bad", U, true },
@@ -43,6 +44,7 @@ public sealed class AccessMatrixTests : IClassFixture<MasqueAppFactory>
         { "api/v1/audit/verify", D, HttpStatusCode.Forbidden }, { "api/v1/audit/verify", R, HttpStatusCode.Forbidden }, { "api/v1/audit/verify", A, HttpStatusCode.OK }, { "api/v1/audit/verify", U, HttpStatusCode.OK },
         { "api/v1/submissions", D, HttpStatusCode.OK }, { "api/v1/submissions", R, HttpStatusCode.OK }, { "api/v1/submissions", A, HttpStatusCode.OK }, { "api/v1/submissions", U, HttpStatusCode.OK },
         { "api/v1/reviews", D, HttpStatusCode.Forbidden }, { "api/v1/reviews", R, HttpStatusCode.OK }, { "api/v1/reviews", A, HttpStatusCode.Forbidden }, { "api/v1/reviews", U, HttpStatusCode.Forbidden },
+        { "api/v1/audit/events?format=csv", D, HttpStatusCode.Forbidden }, { "api/v1/audit/events?format=csv", R, HttpStatusCode.Forbidden }, { "api/v1/audit/events?format=csv", A, HttpStatusCode.OK }, { "api/v1/audit/events?format=csv", U, HttpStatusCode.OK },
         { "api/v1/catalog", D, HttpStatusCode.OK }, { "api/v1/catalog", R, HttpStatusCode.OK }, { "api/v1/catalog", A, HttpStatusCode.OK }, { "api/v1/catalog", U, HttpStatusCode.OK },
     };
 
@@ -71,6 +73,10 @@ public sealed class AccessMatrixTests : IClassFixture<MasqueAppFactory>
     [InlineData("admin/users")]
     [InlineData("audit/trail")]
     [InlineData("audit/logins")]
+    [InlineData("audit/exports/download?format=csv")]
+    [InlineData("audit/reports")]
+    [InlineData("audit/reports/PrivilegedSignIns.csv")]
+    [InlineData("audit/exports/00000000-0000-0000-0000-000000000001/manifest.json")]
     [InlineData("apps/upload")]
     [InlineData("apps/submissions")]
     [InlineData("scanner/known-bad")]
@@ -90,6 +96,22 @@ public sealed class AccessMatrixTests : IClassFixture<MasqueAppFactory>
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Contains("Account/Login", response.Headers.Location?.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(D, HttpStatusCode.Forbidden)]
+    [InlineData(R, HttpStatusCode.Forbidden)]
+    [InlineData(A, HttpStatusCode.OK)]
+    [InlineData(U, HttpStatusCode.OK)]
+    public async Task Console_audit_export_downloads_answer_by_capability(string role, HttpStatusCode expected)
+    {
+        var email = $"{role}-{Guid.NewGuid():N}@downloads.test";
+        await app.CreateUserAsync(email, role);
+        using var client = await app.SignInAsync(email);
+
+        var response = await client.GetAsync("audit/exports/download?format=csv");
+
+        Assert.Equal(expected, response.StatusCode);
     }
 
     [Fact]
@@ -125,6 +147,8 @@ public sealed class AccessMatrixTests : IClassFixture<MasqueAppFactory>
     [InlineData("api/v1/me")]
     [InlineData("api/v1/users")]
     [InlineData("api/v1/audit/verify")]
+    [InlineData("api/v1/audit/events?format=json")]
+    [InlineData("api/v1/audit/exports/00000000-0000-0000-0000-000000000001/manifest")]
     [InlineData("api/v1/submissions")]
     [InlineData("api/v1/submissions/00000000-0000-0000-0000-000000000001")]
     [InlineData("api/v1/submissions/00000000-0000-0000-0000-000000000001/report.sarif")]

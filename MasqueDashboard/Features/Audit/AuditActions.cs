@@ -23,4 +23,6 @@ public static class AuditActions
     public const string AlertAcknowledged = "alert.acknowledged";
 
     public const string AuditVerified = "audit.verified";
+    public const string AuditExported = "audit.exported";
+    public const string ReportExported = "audit.report.exported";
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using MasqueDashboard.Features.Audit.Exports;
 using MasqueDashboard.Infrastructure.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -14,6 +15,7 @@ public static class AuditApi
             .WithName("VerifyAuditTrail")
             .WithSummary("Recomputes the audit trail's hash chain and names the first altered or missing event.")
             .WithTags("Audit");
+        api.MapAuditExportsApi();
         return api;
     }
 

@@ -7,7 +7,51 @@ using Microsoft.EntityFrameworkCore;
 
 namespace MasqueDashboard.Features.Audit;
 
-public sealed record AuditQuery(DateTime? FromUtc = null, DateTime? ToUtc = null, string? Actor = null, string? Action = null, string? Target = null, int Page = 0, int PageSize = 50);
+/// <param name="ToUtc">Exclusive upper bound.</param>
+/// <param name="Text">Free text anywhere in the details JSON.</param>
+public sealed record AuditQuery(DateTime? FromUtc = null, DateTime? ToUtc = null, string? Actor = null, string? Action = null, string? Target = null, int Page = 0, int PageSize = 50, string? Text = null)
+{
+    /// <summary>The trail's filters, shared by the page, the search and the exports so they always agree.</summary>
+    public IQueryable<AuditEvent> Apply(IQueryable<AuditEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        if (FromUtc is { } from)
+        {
+            events = events.Where(e => e.OccurredAtUtc >= from);
+        }
+
+        if (ToUtc is { } to)
+        {
+            events = events.Where(e => e.OccurredAtUtc < to);
+        }
+
+        if (!string.IsNullOrWhiteSpace(Actor))
+        {
+            var actor = Actor.Trim();
+            events = events.Where(e => e.Actor.Contains(actor));
+        }
+
+        if (!string.IsNullOrWhiteSpace(Action))
+        {
+            var action = Action.Trim();
+            events = events.Where(e => e.Action.StartsWith(action));
+        }
+
+        if (!string.IsNullOrWhiteSpace(Target))
+        {
+            var target = Target.Trim();
+            events = events.Where(e => e.Target != null && e.Target.Contains(target));
+        }
+
+        if (!string.IsNullOrWhiteSpace(Text))
+        {
+            var text = Text.Trim();
+            events = events.Where(e => e.Details.Contains(text));
+        }
+
+        return events;
+    }
+}
 
 /// <summary>What auditors read and check: the trail, newest first, and the integrity check (PRODUCT.md §8).</summary>
 public sealed class AuditTrailService(IDbContextFactory<MasqueDbContext> contexts, IAuditLog audit, IAuthorizationService authorization)
@@ -17,32 +61,7 @@ public sealed class AuditTrailService(IDbContextFactory<MasqueDbContext> context
         ArgumentNullException.ThrowIfNull(query);
         await authorization.RequireAsync(by, Capabilities.CanReadAudit);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var events = db.AuditEvents.AsNoTracking();
-        if (query.FromUtc is { } from)
-        {
-            events = events.Where(e => e.OccurredAtUtc >= from);
-        }
-
-        if (query.ToUtc is { } to)
-        {
-            events = events.Where(e => e.OccurredAtUtc < to);
-        }
-
-        if (!string.IsNullOrWhiteSpace(query.Actor))
-        {
-            events = events.Where(e => e.Actor.Contains(query.Actor.Trim()));
-        }
-
-        if (!string.IsNullOrWhiteSpace(query.Action))
-        {
-            events = events.Where(e => e.Action.StartsWith(query.Action.Trim()));
-        }
-
-        if (!string.IsNullOrWhiteSpace(query.Target))
-        {
-            events = events.Where(e => e.Target != null && e.Target.Contains(query.Target.Trim()));
-        }
-
+        var events = query.Apply(db.AuditEvents.AsNoTracking());
         var total = await events.CountAsync(cancellationToken);
         var pageSize = Math.Clamp(query.PageSize, 1, 500);
         var items = await events.OrderByDescending(e => e.Sequence)

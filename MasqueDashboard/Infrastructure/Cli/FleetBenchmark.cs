@@ -248,7 +248,7 @@ internal static class FleetBenchmark
     }
 
     /// <summary>The dashboard on a temporary database, optionally listening on 127.0.0.1 (loopback only).</summary>
-    private sealed class BenchHost : IAsyncDisposable
+    internal sealed class BenchHost : IAsyncDisposable
     {
         private BenchHost(WebApplication app, string directory, Uri? baseAddress) => (App, Directory, BaseAddress) = (app, directory, baseAddress);
 

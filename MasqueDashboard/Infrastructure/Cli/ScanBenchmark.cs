@@ -178,7 +178,7 @@ internal static class ScanBenchmark
     }
 
     /// <summary>Samples the working set every few milliseconds; <see cref="Stop"/> returns the peak above the start.</summary>
-    private sealed class WorkingSetSampler : IDisposable
+    internal sealed class WorkingSetSampler : IDisposable
     {
         private readonly long baseline = Environment.WorkingSet;
         private readonly CancellationTokenSource stop = new();

@@ -21,6 +21,7 @@ public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<Appli
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     public DbSet<AuditAnchor> AuditAnchors => Set<AuditAnchor>();
+    public DbSet<Features.Audit.Exports.AuditExport> AuditExports => Set<Features.Audit.Exports.AuditExport>();
 
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
@@ -68,6 +69,15 @@ public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<Appli
     {
         base.OnModelCreating(builder);
 
+        builder.Entity<Features.Audit.Exports.AuditExport>(e =>
+        {
+            e.Property(x => x.Format).HasConversion<string>().HasMaxLength(8);
+            e.Property(x => x.FileName).HasMaxLength(200);
+            e.Property(x => x.Sha256).HasMaxLength(64);
+            e.Property(x => x.HeadHash).HasMaxLength(64);
+            e.Property(x => x.ExportedBy).HasMaxLength(256);
+            e.HasIndex(x => x.ExportedAtUtc);
+        });
         builder.Entity<AuditEvent>(e =>
         {
             e.HasKey(x => x.Sequence);

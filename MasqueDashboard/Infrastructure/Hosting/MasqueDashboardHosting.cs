@@ -89,6 +89,8 @@ public static class MasqueDashboardHosting
         services.AddScoped<AuditTrailService>();
         services.AddSingleton<Features.Audit.Logins.SignInRecorder>();
         services.AddScoped<Features.Audit.Logins.LoginAuditService>();
+        services.AddScoped<Features.Audit.Exports.AuditExportService>();
+        services.AddScoped<Features.Audit.Reports.AuditReportService>();
         AddApps(services, configuration);
         AddFleet(services, configuration, environment);
         AddSiem(services, configuration);
@@ -135,6 +137,8 @@ public static class MasqueDashboardHosting
             .AllowAnonymous()
             .MapDeviceContract();
         app.MapReportDownloads();
+        Features.Audit.Exports.AuditExportsApi.MapAuditExportDownloads(app);
+        Features.Audit.Reports.AuditReportDownloads.MapAuditReportDownloads(app);
         app.MapFallback("/api/{**path}", () => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such API endpoint. See /openapi/v1.json."))
             .ExcludeFromDescription();
         return app;

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteMasqueDbContext))]
-    [Migration("20261126050729_AuditWorkspace")]
+    [Migration("20261126051330_AuditWorkspace")]
     partial class AuditWorkspace
     {
         /// <inheritdoc />
@@ -339,6 +339,57 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("ClientIp", "OccurredAtUtc");
 
                     b.ToTable("AuditEvents");
+                });
+
+            modelBuilder.Entity("MasqueDashboard.Features.Audit.Exports.AuditExport", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExportedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExportedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HeadHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("HeadSequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Manifest")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RowCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExportedAtUtc");
+
+                    b.ToTable("AuditExports");
                 });
 
             modelBuilder.Entity("MasqueDashboard.Features.Audit.Logins.LoginAlert", b =>

@@ -32,6 +32,26 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "AuditExports",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Format = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    FileName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    RowCount = table.Column<long>(type: "INTEGER", nullable: false),
+                    Sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    HeadSequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    HeadHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ExportedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    ExportedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Manifest = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditExports", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "LoginAlerts",
                 columns: table => new
                 {
@@ -104,6 +124,11 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
                 columns: new[] { "ClientIp", "OccurredAtUtc" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuditExports_ExportedAtUtc",
+                table: "AuditExports",
+                column: "ExportedAtUtc");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_LoginAlerts_AcknowledgedAtUtc_RaisedAtUtc",
                 table: "LoginAlerts",
                 columns: new[] { "AcknowledgedAtUtc", "RaisedAtUtc" });
@@ -119,6 +144,9 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
         {
             migrationBuilder.DropTable(
                 name: "AuditAnchors");
+
+            migrationBuilder.DropTable(
+                name: "AuditExports");
 
             migrationBuilder.DropTable(
                 name: "LoginAlerts");

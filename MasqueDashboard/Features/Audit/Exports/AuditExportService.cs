@@ -1,0 +1,263 @@
+using System.Runtime.CompilerServices;
+using System.Security.Claims;
+using System.Text.Json;
+using MasqueDashboard.Infrastructure;
+using MasqueDashboard.Infrastructure.Data;
+using MasqueDashboard.Infrastructure.Security;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+
+namespace MasqueDashboard.Features.Audit.Exports;
+
+/// <summary>
+/// Exports of the audit trail (PRODUCT.md §8): the trail's filters, oldest first, read in sequence batches and
+/// written straight through a hashing stream, so memory stays flat however long the trail is. The manifest and
+/// the <c>audit.exported</c> event are written, in one transaction, only once the file is complete.
+/// </summary>
+public sealed class AuditExportService(IDbContextFactory<MasqueDbContext> contexts, IAuditLog audit, IAuthorizationService authorization, TimeProvider time)
+{
+    /// <summary>PdfPig builds a document in memory, so a PDF holds at most this many events (the note in it and in the manifest says so).</summary>
+    public const int PdfRowCap = 2_000;
+
+    internal const int BatchSize = 5_000;
+
+    private const int ReaderBatchSize = 50_000;
+
+    internal static readonly JsonSerializerOptions ManifestJson = new(JsonSerializerDefaults.Web);
+
+    public static string ContentType(AuditExportFormat format) => format switch
+    {
+        AuditExportFormat.Csv => "text/csv",
+        AuditExportFormat.Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        AuditExportFormat.Pdf => "application/pdf",
+        _ => "application/json",
+    };
+
+    public static string Extension(AuditExportFormat format) => format.ToString().ToLowerInvariant();
+
+    /// <summary>Reads <c>json</c>, <c>csv</c>, <c>xlsx</c> or <c>pdf</c> (JSON when absent).</summary>
+    public static AuditExportFormat ParseFormat(string? format) => format?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "json" => AuditExportFormat.Json,
+        "csv" => AuditExportFormat.Csv,
+        "xlsx" => AuditExportFormat.Xlsx,
+        "pdf" => AuditExportFormat.Pdf,
+        _ => throw DomainException.Invalid($"Unknown export format '{format}': use json, csv, xlsx or pdf."),
+    };
+
+    /// <summary>
+    /// Writes the events matching <paramref name="query"/> (up to the chain head at the start) to <paramref name="output"/>,
+    /// then records the export. Writers may write synchronously: give a file, not a response body.
+    /// </summary>
+    /// <param name="exportId">The export's id (the page picks it up front so it can link to the manifest).</param>
+    public async Task<AuditExportManifest> ExportAsync(ClaimsPrincipal by, string? clientIp, AuditQuery query, AuditExportFormat format, Stream output, Guid exportId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(output);
+        await authorization.RequireAsync(by, Capabilities.CanReadAudit);
+        var actor = AuditActor.From(by, clientIp);
+
+        AuditChainHead head;
+        long matching = -1;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            if (await db.AuditExports.AnyAsync(x => x.Id == exportId, cancellationToken))
+            {
+                throw DomainException.Conflict($"Export {exportId} already exists.");
+            }
+
+            var last = await db.AuditEvents.AsNoTracking().OrderByDescending(e => e.Sequence)
+                .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(cancellationToken);
+            head = last is null ? new AuditChainHead(0, AuditChain.GenesisHash) : new AuditChainHead(last.Sequence, last.Hash);
+            if (format == AuditExportFormat.Pdf)
+            {
+                var upTo = head.Sequence;
+                matching = await query.Apply(db.AuditEvents.AsNoTracking()).LongCountAsync(e => e.Sequence <= upTo, cancellationToken);
+            }
+        }
+
+        var startedAt = time.GetUtcNow();
+        var fileName = $"audit-events-{startedAt:yyyyMMdd-HHmmss}-{exportId.ToString("N")[..8]}.{Extension(format)}";
+        long rows;
+        string sha256;
+        long bytes;
+        string? note = null;
+        await using (var hashing = new HashingStream(output))
+        {
+            switch (format)
+            {
+                case AuditExportFormat.Csv:
+                    rows = await AuditExportWriters.WriteCsvAsync(hashing, ReadAsync(query, head.Sequence, cancellationToken), cancellationToken);
+                    break;
+                case AuditExportFormat.Xlsx:
+                    rows = AuditExportWriters.WriteXlsx(hashing, Read(query, head.Sequence));
+                    break;
+                case AuditExportFormat.Pdf:
+                    note = matching > PdfRowCap
+                        ? $"This PDF lists the first {PdfRowCap:N0} of {matching:N0} matching events; export CSV, XLSX or JSON for all of them."
+                        : null;
+                    rows = await AuditExportWriters.WritePdfAsync(hashing, ReadAsync(query, head.Sequence, cancellationToken), PdfRowCap, Filters(query), head, note, cancellationToken);
+                    break;
+                default:
+                    rows = await AuditExportWriters.WriteJsonAsync(hashing, ReadAsync(query, head.Sequence, cancellationToken), cancellationToken);
+                    break;
+            }
+
+            await hashing.FlushAsync(cancellationToken);
+            sha256 = hashing.Sha256();
+            bytes = hashing.BytesWritten;
+        }
+
+        var exportedAt = AuditChain.ToStoredTime(time.GetUtcNow());
+        var manifest = new AuditExportManifest(exportId, fileName, Extension(format), ContentType(format), Filters(query), rows,
+            matching < 0 ? rows : matching, bytes, sha256, head, actor.Name, exportedAt, note);
+
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await audit.AppendAsync(db, actor, AuditActions.AuditExported, $"audit-export:{exportId}", manifest, cancellationToken);
+            db.AuditExports.Add(new AuditExport
+            {
+                Id = exportId,
+                Format = format,
+                FileName = fileName,
+                RowCount = rows,
+                Sha256 = sha256,
+                HeadSequence = head.Sequence,
+                HeadHash = head.Hash,
+                ExportedBy = actor.Name,
+                ExportedAtUtc = exportedAt,
+                Manifest = JsonSerializer.Serialize(manifest, ManifestJson),
+            });
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return manifest;
+    }
+
+    /// <summary>The manifest JSON of an earlier export, exactly as stored.</summary>
+    public async Task<(string FileName, string Json)> GetManifestAsync(ClaimsPrincipal by, Guid exportId, CancellationToken cancellationToken = default)
+    {
+        await authorization.RequireAsync(by, Capabilities.CanReadAudit);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var export = await db.AuditExports.AsNoTracking().FirstOrDefaultAsync(x => x.Id == exportId, cancellationToken)
+            ?? throw DomainException.NotFound($"No export {exportId} (a manifest appears once its file is complete).");
+        return (export.FileName + ".manifest.json", export.Manifest);
+    }
+
+    private static AuditExportFilters Filters(AuditQuery q) =>
+        new(q.FromUtc, q.ToUtc, Blank(q.Actor), Blank(q.Action), Blank(q.Target), Blank(q.Text));
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    /// <summary>
+    /// Matching events up to <paramref name="headSequence"/>, oldest first, one keyset batch at a time. EF builds each
+    /// batch's command (so the filters are exactly the trail's) and the rows are read straight off the data reader:
+    /// materialising tracked-shape entities through EF cost as much as the rest of the export together.
+    /// </summary>
+    internal async IAsyncEnumerable<AuditEvent> ReadAsync(AuditQuery query, long headSequence, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        long after = 0;
+        while (true)
+        {
+            var from = after;
+            await using var command = query.Apply(db.AuditEvents.AsNoTracking())
+                .Where(e => e.Sequence > from && e.Sequence <= headSequence)
+                .OrderBy(e => e.Sequence).Take(ReaderBatchSize)
+                .Select(e => new { e.Sequence, e.OccurredAtUtc, e.Actor, e.ActorId, e.Action, e.Target, e.Details, e.ClientIp, e.PreviousHash, e.Hash })
+                .CreateDbCommand();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var count = 0;
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                count++;
+                after = reader.GetInt64(0);
+                yield return new AuditEvent
+                {
+                    Sequence = after,
+                    OccurredAtUtc = StoredTime(reader.GetString(1)),
+                    Actor = reader.GetString(2),
+                    ActorId = reader.IsDBNull(3) ? null : reader.GetString(3),
+                    Action = reader.GetString(4),
+                    Target = reader.IsDBNull(5) ? null : reader.GetString(5),
+                    Details = reader.GetString(6),
+                    ClientIp = reader.IsDBNull(7) ? null : reader.GetString(7),
+                    PreviousHash = reader.GetString(8),
+                    Hash = reader.GetString(9),
+                };
+            }
+
+            if (count < ReaderBatchSize)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// EF's SQLite text for a <see cref="DateTime"/> ("yyyy-MM-dd HH:mm:ss" and up to seven fraction digits), read by
+    /// position: the data reader's culture-aware parse was the export's largest single cost.
+    /// </summary>
+    internal static DateTime StoredTime(string text)
+    {
+        if (text.Length < 19 || text[4] != '-' || text[10] is not (' ' or 'T'))
+        {
+            return DateTime.SpecifyKind(DateTime.Parse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal), DateTimeKind.Utc);
+        }
+
+        static int Digits(string s, int at, int count)
+        {
+            var n = 0;
+            for (var i = at; i < at + count; i++)
+            {
+                n = (n * 10) + (s[i] - '0');
+            }
+
+            return n;
+        }
+
+        long fraction = 0;
+        var digits = 0;
+        for (var i = 20; i < text.Length && i < 27 && char.IsAsciiDigit(text[i]); i++, digits++)
+        {
+            fraction = (fraction * 10) + (text[i] - '0');
+        }
+
+        for (; digits < 7; digits++)
+        {
+            fraction *= 10;
+        }
+
+        return new DateTime(Digits(text, 0, 4), Digits(text, 5, 2), Digits(text, 8, 2), Digits(text, 11, 2), Digits(text, 14, 2), Digits(text, 17, 2), DateTimeKind.Utc)
+            .AddTicks(fraction);
+    }
+
+    /// <summary>As <see cref="ReadAsync"/>, synchronously, for writers (MiniExcel) that pull an <see cref="IEnumerable{T}"/>.</summary>
+    internal IEnumerable<AuditEvent> Read(AuditQuery query, long headSequence)
+    {
+        using var db = contexts.CreateDbContext();
+        long after = 0;
+        while (true)
+        {
+            var from = after;
+            var batch = query.Apply(db.AuditEvents.AsNoTracking())
+                .Where(e => e.Sequence > from && e.Sequence <= headSequence)
+                .OrderBy(e => e.Sequence).Take(BatchSize)
+                .ToList();
+            foreach (var e in batch)
+            {
+                yield return e;
+            }
+
+            if (batch.Count < BatchSize)
+            {
+                yield break;
+            }
+
+            after = batch[^1].Sequence;
+        }
+    }
+}

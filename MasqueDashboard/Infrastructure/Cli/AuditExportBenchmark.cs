@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Globalization;
+using MasqueDashboard.Features.Audit;
+using MasqueDashboard.Features.Audit.Exports;
+using MasqueDashboard.Features.Demo;
+using MasqueDashboard.Features.Users;
+using MasqueDashboard.Infrastructure.Security;
+using Microsoft.AspNetCore.Identity;
+
+namespace MasqueDashboard.Infrastructure.Cli;
+
+/// <summary>
+/// <c>bench export</c> (PRODUCT.md §12): on a temporary database, N synthetic events with a valid chain, then the CSV
+/// export of all of them timed against <c>sqlite3 -csv</c> writing the same rows and columns to a file, with the peak
+/// working-set growth of the process during our export. Bar: ≤ 1.5× sqlite3, growth under 64 MB.
+/// </summary>
+internal static class AuditExportBenchmark
+{
+    private const double RatioBar = 1.5;
+    private const long MemoryBarBytes = 64L * 1024 * 1024;
+
+    public static async Task<int> RunAsync(int events, int runs, string? reportPath, TextWriter output)
+    {
+        await using var host = await FleetBenchmark.BenchHost.StartAsync(listen: false);
+        var services = host.App.Services;
+        await output.WriteLineAsync($"Appending {events:N0} audit events into {host.Directory} …");
+        var seeded = await services.GetRequiredService<FleetSeeder>().SeedAsync(new FleetSeed(0, 0, Events: events), new Progress<string>(line => output.WriteLine("  " + line)));
+        await output.WriteLineAsync($"Appended {seeded.Events:N0} events in {seeded.Elapsed.TotalSeconds:0.0} s.");
+
+        System.Security.Claims.ClaimsPrincipal auditor;
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var created = await scope.ServiceProvider.GetRequiredService<UserAdministrationService>()
+                .CreateAsync(AuditActor.CommandLine, "bench-auditor@bench.invalid", [Roles.Auditor], password: null);
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<ApplicationUser>>()
+                .CreateAsync((await users.FindByIdAsync(created.Id))!);
+            auditor = principal;
+        }
+
+        var ours = new List<double>();
+        long peakGrowth = 0;
+        AuditExportManifest? manifest = null;
+        var ourFile = Path.Combine(host.Directory, "export.csv");
+        for (var i = 0; i < runs; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            await using var scope = services.CreateAsyncScope();
+            var exports = scope.ServiceProvider.GetRequiredService<AuditExportService>();
+            using var sampler = new ScanBenchmark.WorkingSetSampler();
+            var watch = Stopwatch.StartNew();
+            await using (var file = new FileStream(ourFile, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                // The whole trail: each run also holds the audit.exported events of the runs before it.
+                manifest = await exports.ExportAsync(auditor, null, new AuditQuery(), AuditExportFormat.Csv, file, Guid.NewGuid());
+            }
+
+            ours.Add(watch.Elapsed.TotalMilliseconds);
+            peakGrowth = Math.Max(peakGrowth, sampler.Stop());
+            await output.WriteLineAsync($"  our CSV export {i + 1}: {watch.Elapsed.TotalMilliseconds:0} ms, {manifest.RowCount:N0} rows, {manifest.Bytes / 1048576.0:0.0} MiB");
+        }
+
+        var sqliteFile = Path.Combine(host.Directory, "sqlite3.csv");
+        var floor = new List<double>();
+        string? floorNote = null;
+        for (var i = 0; i < runs && floorNote is null; i++)
+        {
+            var (ms, problem) = await Sqlite3Async(Path.Combine(host.Directory, "bench.db"), sqliteFile, manifest!.ChainHead.Sequence);
+            if (problem is not null)
+            {
+                floorNote = problem;
+                break;
+            }
+
+            floor.Add(ms);
+            await output.WriteLineAsync($"  sqlite3 -csv {i + 1}: {ms:0} ms, {new FileInfo(sqliteFile).Length / 1048576.0:0.0} MiB");
+        }
+
+        var ourMs = BenchmarkReport.Median(ours);
+        var floorMs = floor.Count > 0 ? BenchmarkReport.Median(floor) : double.NaN;
+        var ratio = ourMs / floorMs;
+        var passed = floor.Count > 0 && ratio <= RatioBar && peakGrowth < MemoryBarBytes;
+        var verdict = floorNote is not null ? $"no floor: {floorNote}" : passed ? "pass" : "FAIL";
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"CSV export of {manifest!.RowCount:N0} events: ours {ourMs:0} ms, sqlite3 -csv {(floor.Count > 0 ? $"{floorMs:0} ms" : "n/a")}, ratio {(floor.Count > 0 ? $"{ratio:0.00}" : "n/a")} (bar {RatioBar}); peak working-set growth {peakGrowth / 1048576.0:0.0} MB (bar 64): {verdict}."));
+        if (reportPath is not null)
+        {
+            BenchmarkReport.Append(reportPath, "Audit export (`bench export`)",
+                "CSV export of the whole trail (synthetic events with a valid chain, `demo seed --events`) on a fresh SQLite file, through the export service (keyset batches of 5,000, CsvHelper with formula neutralising, SHA-256 of the file, manifest and audit event), median of the runs, against `sqlite3 -csv` writing the same rows and columns to a file. Peak growth: the process's working set during our export. Bar (PRODUCT.md §12): ≤ 1.5× sqlite3, flat memory (< 64 MB growth).",
+                "| when | machine | events | file | ours | sqlite3 -csv | ratio | peak growth | bar |\n|---|---|---|---|---|---|---|---|---|",
+                string.Create(CultureInfo.InvariantCulture,
+                    $"| {BenchmarkReport.Now()} | {BenchmarkReport.Machine()} | {manifest.RowCount:N0} | {manifest.Bytes / 1048576.0:0} MiB | {ourMs:0} ms | {(floor.Count > 0 ? $"{floorMs:0} ms" : "not on PATH")} | {(floor.Count > 0 ? $"{ratio:0.00}×" : "-")} | {peakGrowth / 1048576.0:0.0} MB | {verdict} |"));
+        }
+
+        return passed ? CommandLine.Ok : CommandLine.Failed;
+    }
+
+    private static async Task<(double Ms, string? Problem)> Sqlite3Async(string database, string outputFile, long headSequence)
+    {
+        var sql = string.Create(CultureInfo.InvariantCulture,
+            $"SELECT Sequence, OccurredAtUtc, Actor, ActorId, Action, Target, Details, ClientIp, PreviousHash, Hash FROM AuditEvents WHERE Sequence <= {headSequence} ORDER BY Sequence;");
+        var start = new ProcessStartInfo("sqlite3") { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-csv", "-header", database, $".output {outputFile}", sql })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            using var process = Process.Start(start)!;
+            var error = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            return process.ExitCode == 0 ? (watch.Elapsed.TotalMilliseconds, null) : (0, $"sqlite3 exited {process.ExitCode}: {error.Trim()}");
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return (0, "sqlite3 is not on the PATH");
+        }
+    }
+}
