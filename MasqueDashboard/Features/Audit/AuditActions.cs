@@ -20,6 +20,7 @@ public static class AuditActions
     public const string TokenRevoked = "token.revoked";
     public const string TokenUsed = "auth.token.used";
 
+    public const string AlertRaised = "alert.raised";
     public const string AlertAcknowledged = "alert.acknowledged";
 
     public const string AuditVerified = "audit.verified";

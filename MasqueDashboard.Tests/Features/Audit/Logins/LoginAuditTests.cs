@@ -142,6 +142,10 @@ public sealed class LoginAuditTests : IDisposable
         Assert.Equal("target@logins.test", alert.Subject);
         Assert.Equal(LoginAlertSeverity.High, alert.Severity);
         Assert.Equal(8, alert.EventCount);
+
+        // Raised once, in the trail (and so to the SIEM), not once per failure.
+        var raised = await app.WithDbAsync(db => db.AuditEvents.Where(e => e.Action == AuditActions.AlertRaised && e.Target == $"alert:{LoginAlertKind.BruteForceAccount}").ToListAsync());
+        Assert.Contains("target@logins.test", Assert.Single(raised).Details, StringComparison.Ordinal);
     }
 
     [Fact]

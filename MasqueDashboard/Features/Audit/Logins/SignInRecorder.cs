@@ -71,8 +71,8 @@ public sealed class SignInRecorder(IDbContextFactory<MasqueDbContext> contexts, 
             if (await earlier.AnyAsync(cancellationToken) && !await earlier.AnyAsync(x => x.ClientIp == ip, cancellationToken))
             {
                 var known = await earlier.Where(x => x.ClientIp != null).Select(x => x.ClientIp!).Distinct().OrderBy(x => x).Take(5).ToListAsync(cancellationToken);
-                Raise(db, LoginAlertKind.NewIp, LoginAlertSeverity.Low, actor.Name,
-                    $"First sign-in from {ip}; earlier sign-ins came from {(known.Count == 0 ? "no recorded address" : string.Join(", ", known))}.", utc);
+                await RaiseAsync(db, LoginAlertKind.NewIp, LoginAlertSeverity.Low, actor.Name,
+                    $"First sign-in from {ip}; earlier sign-ins came from {(known.Count == 0 ? "no recorded address" : string.Join(", ", known))}.", utc, cancellationToken);
             }
         }
 
@@ -81,14 +81,14 @@ public sealed class SignInRecorder(IDbContextFactory<MasqueDbContext> contexts, 
         if (privileged.Count > 0 && !hours.Contains(now))
         {
             var local = TimeZoneInfo.ConvertTime(now, hours.FindTimeZone() ?? TimeZoneInfo.Utc);
-            Raise(db, LoginAlertKind.OffHoursPrivileged, LoginAlertSeverity.Medium, actor.Name,
-                string.Create(CultureInfo.InvariantCulture, $"{string.Join(", ", privileged)} signed in at {local:ddd yyyy-MM-dd HH:mm} ({hours.TimeZone}), outside business hours {hours}."), utc);
+            await RaiseAsync(db, LoginAlertKind.OffHoursPrivileged, LoginAlertSeverity.Medium, actor.Name,
+                string.Create(CultureInfo.InvariantCulture, $"{string.Join(", ", privileged)} signed in at {local:ddd yyyy-MM-dd HH:mm} ({hours.TimeZone}), outside business hours {hours}."), utc, cancellationToken);
         }
 
         if (previousSignInAtUtc is { } previous && utc - previous >= DormantAfter)
         {
-            Raise(db, LoginAlertKind.Dormant, LoginAlertSeverity.Medium, actor.Name,
-                string.Create(CultureInfo.InvariantCulture, $"First sign-in for {(int)(utc - previous).TotalDays} days (previous: {previous:yyyy-MM-dd HH:mm} UTC)."), utc);
+            await RaiseAsync(db, LoginAlertKind.Dormant, LoginAlertSeverity.Medium, actor.Name,
+                string.Create(CultureInfo.InvariantCulture, $"First sign-in for {(int)(utc - previous).TotalDays} days (previous: {previous:yyyy-MM-dd HH:mm} UTC)."), utc, cancellationToken);
         }
 
         var e = await audit.AppendAsync(db, actor, AuditActions.LoginSucceeded, $"user:{userId}", new { method, userAgent }, cancellationToken);
@@ -108,7 +108,7 @@ public sealed class SignInRecorder(IDbContextFactory<MasqueDbContext> contexts, 
             .FirstOrDefaultAsync(cancellationToken);
         if (ongoing is null)
         {
-            Raise(db, kind, LoginAlertSeverity.High, subject, evidence, now).EventCount = count;
+            (await RaiseAsync(db, kind, LoginAlertSeverity.High, subject, evidence, now, cancellationToken)).EventCount = count;
             return;
         }
 
@@ -117,7 +117,8 @@ public sealed class SignInRecorder(IDbContextFactory<MasqueDbContext> contexts, 
         ongoing.Evidence = evidence;
     }
 
-    private static LoginAlert Raise(MasqueDbContext db, LoginAlertKind kind, LoginAlertSeverity severity, string subject, string evidence, DateTime now)
+    /// <summary>Adds an alert and its <c>alert.raised</c> audit event (so the SIEM hears of it) in the caller's transaction.</summary>
+    private async Task<LoginAlert> RaiseAsync(MasqueDbContext db, LoginAlertKind kind, LoginAlertSeverity severity, string subject, string evidence, DateTime now, CancellationToken cancellationToken)
     {
         var alert = new LoginAlert
         {
@@ -129,6 +130,8 @@ public sealed class SignInRecorder(IDbContextFactory<MasqueDbContext> contexts, 
             LastSeenAtUtc = now,
         };
         db.LoginAlerts.Add(alert);
+        await audit.AppendAsync(db, AuditActor.System, AuditActions.AlertRaised, $"alert:{kind}",
+            new { kind = kind.ToString(), severity = severity.ToString(), subject = alert.Subject, evidence = alert.Evidence }, cancellationToken);
         return alert;
     }
 }
