@@ -12,10 +12,22 @@ public sealed record ReportedProfile(string Uuid, string? Name, string? TeamId, 
 /// <summary>The device facts the device-level rules read.</summary>
 public sealed record DeviceFacts(int OsVersionKey, string OsVersion, bool Supervised, bool ContainerEnabled, bool Jailbroken, DateTime? LastCheckInAtUtc, IReadOnlyList<ReportedProfile> Profiles)
 {
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+
     public static DeviceFacts Of(Fleet.Device device, IReadOnlyList<ReportedProfile> profiles)
     {
         ArgumentNullException.ThrowIfNull(device);
         return new(device.OsVersionKey, device.OsVersion, device.Supervised, device.ContainerEnabled, device.Jailbroken, device.LastCheckInAtUtc, profiles);
+    }
+
+    /// <summary>The facts as stored, with the profiles the device last reported.</summary>
+    public static DeviceFacts Of(Fleet.Device device) => Of(device, ProfilesOf(device));
+
+    /// <summary>The provisioning profiles a device last reported (stored as JSON on the device row).</summary>
+    public static List<ReportedProfile> ProfilesOf(Fleet.Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return device.ProfilesJson is "[]" or "" ? [] : System.Text.Json.JsonSerializer.Deserialize<List<ReportedProfile>>(device.ProfilesJson, Json) ?? [];
     }
 }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MasqueDashboard.Features.Audit;
 using MasqueDashboard.Features.Fleet;
 using MasqueDashboard.Infrastructure.Data;
@@ -38,7 +37,6 @@ public sealed record ReevaluationResult(int Evaluated, int Changed, TimeSpan Ela
 public sealed class FleetReevaluation(IDbContextFactory<MasqueDbContext> contexts, FleetCache cache, ComplianceEngine engine, FleetNotifier notifier, TimeProvider time)
 {
     public const int BatchSize = 2_000;
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>The devices carrying a build that <paramref name="change"/> names (bundle id, URL scheme, team or certificate), or reporting a profile of a named team.</summary>
     public static async Task<List<long>> AffectedDevicesAsync(MasqueDbContext db, CatalogChange change, CancellationToken cancellationToken)
@@ -215,8 +213,7 @@ public sealed class FleetReevaluation(IDbContextFactory<MasqueDbContext> context
             var changed = 0;
             foreach (var device in devices)
             {
-                var profiles = device.ProfilesJson is "[]" or "" ? [] : JsonSerializer.Deserialize<List<ReportedProfile>>(device.ProfilesJson, Json) ?? [];
-                var failing = DeviceRules.Judge(DeviceFacts.Of(device, profiles), state.Policies, state.Snapshot, now)
+                var failing = DeviceRules.Judge(DeviceFacts.Of(device), state.Policies, state.Snapshot, now)
                     .Concat(carriedBy[device.Id].SelectMany(id => flagged[id]))
                     .ToList();
                 var existing = violations[device.Id].ToList();

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using MasqueDashboard.Features.Audit;
 using MasqueDashboard.Features.Compliance;
 using MasqueDashboard.Features.Fleet;
+using MasqueDashboard.Features.Fleet.Simulator;
 using MasqueDashboard.Features.Scanning;
 using MasqueDashboard.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
@@ -37,19 +38,6 @@ public sealed class FleetSeeder(IDbContextFactory<MasqueDbContext> contexts, ICa
     private static readonly string[] FirstNames = ["alex", "sam", "pat", "jo", "chris", "kim", "lee", "max", "robin", "taylor", "jamie", "drew", "casey", "morgan", "jordan"];
 
     private static readonly string[] LastNames = ["smith", "jones", "garcia", "miller", "davis", "lopez", "wilson", "anderson", "thomas", "moore", "martin", "lee", "white", "harris", "clark"];
-
-    /// <summary>App Store apps of the era: bundle id, name, team.</summary>
-    internal static readonly (string BundleId, string Name, string Team)[] StoreApps =
-    [
-        ("com.facebook.Facebook", "Facebook", "V9WTTPBFK9"), ("net.whatsapp.WhatsApp", "WhatsApp", "57T9237FN3"), ("com.google.Gmail", "Gmail", "EQHXZ8M8AV"),
-        ("com.skype.skype", "Skype", "AL798K98FX"), ("com.getdropbox.Dropbox", "Dropbox", "G7HH3F8CAK"), ("com.atebits.Tweetie2", "Twitter", "8248RGTV7M"),
-        ("com.linkedin.LinkedIn", "LinkedIn", "8AXPVS6C36"), ("com.burbn.instagram", "Instagram", "MH9GU9K5PX"), ("com.google.Maps", "Google Maps", "EQHXZ8M8AV"),
-        ("com.evernote.iPhone.Evernote", "Evernote", "Q79WDW8YH9"), ("com.microsoft.Office.Outlook", "Outlook", "UBF8T346G9"), ("com.yahoo.Aerogram", "Yahoo Mail", "6SQB7JMJ8D"),
-        ("com.spotify.client", "Spotify", "2FNC3A47ZF"), ("com.netflix.Netflix", "Netflix", "3BMV4HJ8XP"), ("com.amazon.Amazon", "Amazon", "XWN9H2ZLQW"),
-        ("com.ebay.iphone", "eBay", "KJ8Q39Y22M"), ("com.paypal.PPClient", "PayPal", "8C2M6LV8CN"), ("com.yelp.yelpiphone", "Yelp", "NH4ZE63QDG"),
-        ("com.google.chrome.ios", "Chrome", "EQHXZ8M8AV"), ("com.tencent.xin", "WeChat", "88L2Q4487U"), ("jp.naver.line", "LINE", "VUTU7AKEUR"),
-        ("com.viber", "Viber", "9KP2BDK8L6"), ("com.waze.iphone", "Waze", "6RRQGH6T6H"), ("com.shazam.Shazam", "Shazam", "9MG8MQ3S5S"),
-    ];
 
     public async Task<FleetSeedResult> SeedAsync(FleetSeed seed, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -153,12 +141,12 @@ public sealed class FleetSeeder(IDbContextFactory<MasqueDbContext> contexts, ICa
     private async Task<BuildPool> EnsureBuildsAsync(CatalogSnapshot snapshot, int appsPerDevice, DateTime now, CancellationToken cancellationToken)
     {
         var wanted = new List<(DeviceContractService.ValidApp App, int Kind)>();
-        var versions = Math.Max(1, Math.Min(8, (appsPerDevice * 3 / StoreApps.Length) + 1));
-        foreach (var (bundleId, name, team) in StoreApps)
+        var store = AppStoreApps.All;
+        var versions = Math.Max(1, Math.Min(8, (appsPerDevice * 3 / store.Count) + 1));
+        foreach (var (bundleId, name, team, signer) in store.Select(a => (a.BundleId, a.Name, a.TeamId!, a.SignerSha1)))
         {
             for (var v = 0; v < versions; v++)
             {
-                var signer = Convert.ToHexStringLower(SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(team)));
                 wanted.Add((new(bundleId, name, $"{5 + v}.{v}", team, signer, "AppStore", "", "", false, null, null), 0));
             }
 

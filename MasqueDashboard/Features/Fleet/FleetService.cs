@@ -77,7 +77,6 @@ public sealed class FleetService(
     TimeProvider time)
 {
     public const int MaxBulk = 1_000;
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public async Task<Paged<DeviceRow>> SearchAsync(ClaimsPrincipal by, DeviceQuery query, CancellationToken cancellationToken = default)
     {
@@ -132,7 +131,7 @@ public sealed class FleetService(
             commands.Select(CommandRow).ToList(),
             wipes.Select(w => WipeRow(w, device)).ToList(),
             timeline.OrderByDescending(t => t.AtUtc).ToList(),
-            Profiles(device));
+            DeviceFacts.ProfilesOf(device));
     }
 
     /// <summary>A person's action on one or more devices (PRODUCT.md §7); a full wipe goes through <see cref="RequestFullWipeAsync"/>.</summary>
@@ -386,6 +385,4 @@ public sealed class FleetService(
     private static FullWipeRow WipeRow(FullWipeRequest w, Device d) =>
         new(w.Id, w.DeviceId, d.Owner, d.Model, w.RequestedBy, w.RequestedById, w.Reason, w.RequestedAtUtc, w.Status, w.DecidedBy, w.DecidedAtUtc, w.DecisionComment);
 
-    private static List<ReportedProfile> Profiles(Device d) =>
-        d.ProfilesJson is "[]" or "" ? [] : JsonSerializer.Deserialize<List<ReportedProfile>>(d.ProfilesJson, Json) ?? [];
 }

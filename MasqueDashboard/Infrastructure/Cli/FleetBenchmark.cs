@@ -218,11 +218,11 @@ internal static class FleetBenchmark
             list.Add(new { bundleId, name, version = "1.0", teamId = BenchTeam, signerSha1 = "1111111111111111111111111111111111111111", distribution = "Enterprise", urlSchemes = schemes, extensions = Array.Empty<string>(), managed = true });
         }
 
-        var store = FleetSeeder.StoreApps;
+        var store = Features.Fleet.Simulator.AppStoreApps.All;
         for (var i = 0; list.Count < apps; i++)
         {
-            var (bundleId, name, team) = store[(device + i) % store.Length];
-            list.Add(new { bundleId = i < store.Length ? bundleId : $"{bundleId}.extra{i}", name, version = $"{5 + ((device + i) % 3)}.0", teamId = team, signerSha1 = (string?)null, distribution = "AppStore", urlSchemes = Array.Empty<string>(), extensions = Array.Empty<string>(), managed = false });
+            var (bundleId, name, team) = (store[(device + i) % store.Count].BundleId, store[(device + i) % store.Count].Name, store[(device + i) % store.Count].TeamId);
+            list.Add(new { bundleId = i < store.Count ? bundleId : $"{bundleId}.extra{i}", name, version = $"{5 + ((device + i) % 3)}.0", teamId = team, signerSha1 = (string?)null, distribution = "AppStore", urlSchemes = Array.Empty<string>(), extensions = Array.Empty<string>(), managed = false });
         }
 
         return [.. list];
