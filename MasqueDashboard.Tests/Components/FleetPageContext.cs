@@ -26,6 +26,7 @@ public abstract class FleetPageContext : ComponentTestContext
     {
         scope = App.App.CreateAsyncScope();
         Services.AddSingleton(App.App.GetRequiredService<FleetNotifier>());
+        Services.AddSingleton(App.App.GetRequiredService<MasqueDashboard.Features.Audit.Logins.LoginAlertNotifier>());
         Services.AddSingleton(scope.ServiceProvider.GetRequiredService<FleetService>());
         Services.AddSingleton(scope.ServiceProvider.GetRequiredService<PolicyService>());
         Services.AddSingleton<TimeProvider>(App.Time);

@@ -67,4 +67,39 @@ public sealed class LoginAuditPageTests : FleetPageContext
         Assert.Contains("No open login alerts", page.Markup, StringComparison.Ordinal);
         Assert.Equal("ack@logins.test", await App.WithDbAsync(db => db.AuditEvents.Where(e => e.Action == AuditActions.AlertAcknowledged).Select(e => e.Actor).SingleAsync()));
     }
+
+    [Fact]
+    public async Task An_alert_raised_while_the_page_is_open_appears_without_a_reload()
+    {
+        await SignInAsAsync(Roles.Auditor);
+        var page = RenderPage();
+        Assert.Contains("No open login alerts", page.Markup, StringComparison.Ordinal);
+
+        await FailFromAsync("live@logins.test", "10.0.0.4", SignInRecorder.AccountFailureThreshold);
+
+        page.WaitForAssertion(() => Assert.Contains("live@logins.test", page.Find("[data-testid=open-alerts]").TextContent, StringComparison.Ordinal), Patience);
+    }
+
+    [Fact]
+    public async Task The_app_bar_badge_counts_open_alerts_live_and_announces_each_new_one()
+    {
+        await SignInAsAsync(Roles.EmmAdmin);
+        RenderProviders();
+        var badge = Render<LoginAlertBadge>();
+        Assert.Empty(badge.FindAll("[data-testid=login-alert-badge] [role=status]"));
+
+        await FailFromAsync("badge@logins.test", "10.0.0.5", SignInRecorder.AccountFailureThreshold);
+
+        badge.WaitForAssertion(() => Assert.Equal("1", badge.Find("[data-testid=login-alert-badge] [role=status]").TextContent.Trim()), Patience);
+        var toast = Assert.Single(Snackbar.ShownSnackbars);
+        Assert.Contains("Login alert (High)", toast.Message, StringComparison.Ordinal);
+        Assert.Contains("badge@logins.test", toast.Message, StringComparison.Ordinal);
+
+        // A burst that goes on extends the same alert: the count stays, no second announcement.
+        await FailFromAsync("badge@logins.test", "10.0.0.5", 1);
+        var id = await App.WithDbAsync(db => db.LoginAlerts.Select(a => a.Id).SingleAsync());
+        await App.App.GetRequiredService<LoginAuditService>().AcknowledgeAsync(await App.ForAsync(await App.CreateUserAsync("acker@logins.test", Roles.Auditor)), id, "Checked.", null);
+        badge.WaitForAssertion(() => Assert.Empty(badge.FindAll("[data-testid=login-alert-badge] [role=status]")), Patience);
+        Assert.Single(Snackbar.ShownSnackbars);
+    }
 }

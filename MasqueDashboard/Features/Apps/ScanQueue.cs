@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using MasqueDashboard.Infrastructure;
 
 namespace MasqueDashboard.Features.Apps;
 
@@ -18,40 +19,5 @@ public sealed class ScanQueue
 /// <summary>A submission's status changed; open pages refresh from this.</summary>
 public sealed record SubmissionChanged(Guid SubmissionId, SubmissionStatus Status);
 
-/// <summary>
-/// Pushes status changes to the interactive pages that watch them (no polling). The publisher (an upload, the
-/// scan worker) does not wait for the pages: each page refreshes on its own circuit, and one slow or broken
-/// page never holds up the others or the work that changed the status.
-/// </summary>
-public sealed partial class SubmissionNotifier(ILogger<SubmissionNotifier> logger)
-{
-    public event Func<SubmissionChanged, Task>? Changed;
-
-    public Task PublishAsync(SubmissionChanged change)
-    {
-        if (Changed is { } handlers)
-        {
-            foreach (var handler in handlers.GetInvocationList().Cast<Func<SubmissionChanged, Task>>())
-            {
-                _ = NotifyAsync(handler, change);
-            }
-        }
-
-        return Task.CompletedTask;
-    }
-
-    private async Task NotifyAsync(Func<SubmissionChanged, Task> handler, SubmissionChanged change)
-    {
-        try
-        {
-            await handler(change);
-        }
-        catch (Exception e)
-        {
-            LogHandlerFailed(logger, e, change.SubmissionId);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A page failed to refresh after submission {SubmissionId} changed")]
-    private static partial void LogHandlerFailed(ILogger logger, Exception exception, Guid submissionId);
-}
+/// <summary>Pushes submission status changes (an upload, a scan, a decision) to the pages that watch them.</summary>
+public sealed class SubmissionNotifier(ILogger<SubmissionNotifier> logger) : ChangeNotifier<SubmissionChanged>(logger);

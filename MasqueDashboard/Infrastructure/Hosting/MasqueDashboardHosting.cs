@@ -88,6 +88,7 @@ public static class MasqueDashboardHosting
         services.AddScoped<ClientAddress>();
         services.AddScoped<AuditTrailService>();
         services.AddSingleton<Features.Audit.Logins.SignInRecorder>();
+        services.AddSingleton<Features.Audit.Logins.LoginAlertNotifier>();
         services.AddScoped<Features.Audit.Logins.LoginAuditService>();
         services.AddScoped<Features.Audit.Exports.AuditExportService>();
         services.AddScoped<Features.Audit.Reports.AuditReportService>();

@@ -1,3 +1,5 @@
+using MasqueDashboard.Infrastructure;
+
 namespace MasqueDashboard.Features.Audit.Logins;
 
 /// <summary>What a login detection found (PRODUCT.md §8).</summary>
@@ -61,3 +63,9 @@ public sealed class LoginAlert
 
     public bool IsOpen => AcknowledgedAtUtc is null;
 }
+
+/// <summary>Login alerts changed: <see cref="Raised"/> are new (empty when alerts only grew or were acknowledged).</summary>
+public sealed record LoginAlertsChanged(IReadOnlyList<LoginAlert> Raised);
+
+/// <summary>Pushes login alerts as they are raised, grow or are acknowledged to the pages that watch them.</summary>
+public sealed class LoginAlertNotifier(ILogger<LoginAlertNotifier> logger) : ChangeNotifier<LoginAlertsChanged>(logger);

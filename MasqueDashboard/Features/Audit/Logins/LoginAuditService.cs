@@ -32,7 +32,7 @@ public sealed record FailureCount(string Key, int Count);
 public sealed record LoginSummary(IReadOnlyList<SignInCountDay> Days, IReadOnlyList<FailureCount> TopAccounts, IReadOnlyList<FailureCount> TopIps);
 
 /// <summary>The <c>/audit/logins</c> page's queries and the acknowledgement of login alerts (PRODUCT.md §8).</summary>
-public sealed class LoginAuditService(IDbContextFactory<MasqueDbContext> contexts, IAuditLog audit, IAuthorizationService authorization, TimeProvider time)
+public sealed class LoginAuditService(IDbContextFactory<MasqueDbContext> contexts, IAuditLog audit, IAuthorizationService authorization, LoginAlertNotifier notifier, TimeProvider time)
 {
     public const int ChartDays = 30;
     public const int TopDays = 7;
@@ -171,6 +171,7 @@ public sealed class LoginAuditService(IDbContextFactory<MasqueDbContext> context
             new { kind = alert.Kind.ToString(), severity = alert.Severity.ToString(), alert.Subject, comment }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await notifier.PublishAsync(new LoginAlertsChanged([]));
         return alert;
     }
 }
