@@ -127,7 +127,18 @@ public sealed class AuditReportTests : IDisposable
             Assert.StartsWith("sequence,occurredAtUtc,actor,roles", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
             var recorded = await app.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.AuditEvents, e => e.Action == AuditActions.ReportExported));
             Assert.Equal(email, recorded.Actor);
-            Assert.Contains(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), recorded.Details, StringComparison.Ordinal);
+            var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+            Assert.Contains(sha256, recorded.Details, StringComparison.Ordinal);
+
+            // The manifest beside the file proves it: the same hash and rows, the report, the chain head before the export.
+            var id = Assert.Single(response.Headers.GetValues(MasqueDashboard.Features.Audit.Exports.AuditExportsApi.ExportIdHeader));
+            Assert.Equal(sha256, Assert.Single(response.Headers.GetValues(MasqueDashboard.Features.Audit.Exports.AuditExportsApi.Sha256Header)));
+            using var manifest = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync($"/audit/exports/{id}/manifest.json"));
+            Assert.Equal(sha256, manifest.RootElement.GetProperty("sha256").GetString());
+            Assert.Equal(nameof(AuditReportKind.PrivilegedSignIns), manifest.RootElement.GetProperty("report").GetString());
+            Assert.Equal(bytes.Length, manifest.RootElement.GetProperty("bytes").GetInt64());
+            Assert.Equal(Encoding.UTF8.GetString(bytes).TrimEnd().Split('\n').Length - 1, manifest.RootElement.GetProperty("rowCount").GetInt64());
+            Assert.True(manifest.RootElement.GetProperty("chainHead").GetProperty("sequence").GetInt64() < recorded.Sequence);
         }
     }
 }

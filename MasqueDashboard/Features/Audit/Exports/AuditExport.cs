@@ -41,7 +41,8 @@ public sealed record AuditChainHead(long Sequence, string Hash);
 
 /// <summary>
 /// What accompanies every export (PRODUCT.md §8): enough to show later that a file is the one exported, and
-/// which part of the chain it covers. <see cref="Note"/> says when a format capped its rows.
+/// which part of the chain it covers. <see cref="Note"/> says when a format capped its rows; <see cref="Report"/>
+/// names the ready-made report a file holds (null for the trail's own events).
 /// </summary>
 public sealed record AuditExportManifest(
     Guid Id,
@@ -56,4 +57,5 @@ public sealed record AuditExportManifest(
     AuditChainHead ChainHead,
     string ExportedBy,
     DateTime ExportedAtUtc,
-    string? Note);
+    string? Note,
+    string? Report = null);

@@ -71,9 +71,7 @@ public sealed class AuditExportService(IDbContextFactory<MasqueDbContext> contex
                 throw DomainException.Conflict($"Export {exportId} already exists.");
             }
 
-            var last = await db.AuditEvents.AsNoTracking().OrderByDescending(e => e.Sequence)
-                .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(cancellationToken);
-            head = last is null ? new AuditChainHead(0, AuditChain.GenesisHash) : new AuditChainHead(last.Sequence, last.Hash);
+            head = await HeadAsync(db, cancellationToken);
             if (format == AuditExportFormat.Pdf)
             {
                 var upTo = head.Sequence;
@@ -113,32 +111,49 @@ public sealed class AuditExportService(IDbContextFactory<MasqueDbContext> contex
             bytes = hashing.BytesWritten;
         }
 
-        var exportedAt = AuditChain.ToStoredTime(time.GetUtcNow());
         var manifest = new AuditExportManifest(exportId, fileName, Extension(format), ContentType(format), Filters(query), rows,
-            matching < 0 ? rows : matching, bytes, sha256, head, actor.Name, exportedAt, note);
+            matching < 0 ? rows : matching, bytes, sha256, head, actor.Name, AuditChain.ToStoredTime(time.GetUtcNow()), note);
+        await RecordAsync(actor, AuditActions.AuditExported, format, manifest, cancellationToken);
+        return manifest;
+    }
 
-        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+    /// <summary>The chain's last event now (the genesis hash at sequence 0 for an empty trail).</summary>
+    internal static async Task<AuditChainHead> HeadAsync(MasqueDbContext db, CancellationToken cancellationToken)
+    {
+        var last = await db.AuditEvents.AsNoTracking().OrderByDescending(e => e.Sequence)
+            .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(cancellationToken);
+        return last is null ? new AuditChainHead(0, AuditChain.GenesisHash) : new AuditChainHead(last.Sequence, last.Hash);
+    }
+
+    /// <summary>
+    /// Stores a completed file's manifest (served later, byte for byte) and its audit event, in one transaction.
+    /// Trail exports and the ready-made reports both come through here.
+    /// </summary>
+    internal async Task RecordAsync(AuditActor actor, string action, AuditExportFormat format, AuditExportManifest manifest, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await db.AuditExports.AnyAsync(x => x.Id == manifest.Id, cancellationToken))
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await audit.AppendAsync(db, actor, AuditActions.AuditExported, $"audit-export:{exportId}", manifest, cancellationToken);
-            db.AuditExports.Add(new AuditExport
-            {
-                Id = exportId,
-                Format = format,
-                FileName = fileName,
-                RowCount = rows,
-                Sha256 = sha256,
-                HeadSequence = head.Sequence,
-                HeadHash = head.Hash,
-                ExportedBy = actor.Name,
-                ExportedAtUtc = exportedAt,
-                Manifest = JsonSerializer.Serialize(manifest, ManifestJson),
-            });
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            throw DomainException.Conflict($"Export {manifest.Id} already exists.");
         }
 
-        return manifest;
+        await audit.AppendAsync(db, actor, action, $"audit-export:{manifest.Id}", manifest, cancellationToken);
+        db.AuditExports.Add(new AuditExport
+        {
+            Id = manifest.Id,
+            Format = format,
+            FileName = manifest.FileName,
+            RowCount = manifest.RowCount,
+            Sha256 = manifest.Sha256,
+            HeadSequence = manifest.ChainHead.Sequence,
+            HeadHash = manifest.ChainHead.Hash,
+            ExportedBy = manifest.ExportedBy,
+            ExportedAtUtc = manifest.ExportedAtUtc,
+            Manifest = JsonSerializer.Serialize(manifest, ManifestJson),
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>The manifest JSON of an earlier export, exactly as stored.</summary>

@@ -4,21 +4,26 @@ using MasqueDashboard.Infrastructure;
 
 namespace MasqueDashboard.Features.Audit.Reports;
 
-/// <summary>The CSV download of <c>/audit/reports</c>, behind the console's cookie.</summary>
+/// <summary>
+/// The CSV download of <c>/audit/reports</c>, behind the console's cookie. Its manifest is served like the trail's
+/// exports, at <c>/audit/exports/{id}/manifest.json</c> (the id is in the <c>X-Export-Id</c> header).
+/// </summary>
 public static class AuditReportDownloads
 {
     public static IEndpointRouteBuilder MapAuditReportDownloads(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet("/audit/reports/{kind}.csv", async (string kind, string? from, string? to, HttpContext context, ClaimsPrincipal user, AuditReportService reports, CancellationToken ct) =>
+        app.MapGet("/audit/reports/{kind}.csv", async (string kind, string? from, string? to, Guid? id, HttpContext context, ClaimsPrincipal user, AuditReportService reports, CancellationToken ct) =>
             {
                 if (!Enum.TryParse<AuditReportKind>(kind, ignoreCase: true, out var report) || !Enum.IsDefined(report))
                 {
                     throw DomainException.NotFound($"No report '{kind}'.");
                 }
 
-                var csv = await reports.ExportCsvAsync(user, context.Connection.RemoteIpAddress?.ToString(), report, Date(from, "from"), Date(to, "to"), ct);
-                return TypedResults.File(csv, "text/csv", $"{report}.csv");
+                var (csv, manifest) = await reports.ExportCsvAsync(user, context.Connection.RemoteIpAddress?.ToString(), report, Date(from, "from"), Date(to, "to"), id ?? Guid.NewGuid(), ct);
+                context.Response.Headers[Exports.AuditExportsApi.ExportIdHeader] = manifest.Id.ToString();
+                context.Response.Headers[Exports.AuditExportsApi.Sha256Header] = manifest.Sha256;
+                return TypedResults.File(csv, "text/csv", manifest.FileName);
             })
             .RequireAuthorization()
             .ExcludeFromDescription()
@@ -26,9 +31,14 @@ public static class AuditReportDownloads
         return app;
     }
 
-    public static string Url(AuditReportKind kind, DateTime? fromUtc, DateTime? toUtc)
+    public static string Url(AuditReportKind kind, DateTime? fromUtc, DateTime? toUtc, Guid? exportId = null)
     {
         var query = new List<string>();
+        if (exportId is { } id)
+        {
+            query.Add($"id={id}");
+        }
+
         if (fromUtc is { } f)
         {
             query.Add($"from={f:yyyy-MM-dd}");

@@ -25,7 +25,7 @@ public sealed record AuditReport(AuditReportKind Kind, string Title, IReadOnlyLi
 /// Ready-made evidence for auditors: who uploaded, approved and published each catalog app; the quarantine, wipe and
 /// network-block actions of a period; and the sign-ins of privileged users in a period.
 /// </summary>
-public sealed class AuditReportService(IDbContextFactory<MasqueDbContext> contexts, IAuthorizationService authorization, IAuditLog audit)
+public sealed class AuditReportService(IDbContextFactory<MasqueDbContext> contexts, IAuthorizationService authorization, Exports.AuditExportService exports, TimeProvider time)
 {
     public const int RowCap = 10_000;
 
@@ -57,16 +57,31 @@ public sealed class AuditReportService(IDbContextFactory<MasqueDbContext> contex
         };
     }
 
-    /// <summary>The report as a CSV file, recorded as an <c>audit.report.exported</c> event with its SHA-256.</summary>
-    public async Task<byte[]> ExportCsvAsync(ClaimsPrincipal by, string? clientIp, AuditReportKind kind, DateTime? fromUtc, DateTime? toUtc, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The report as a CSV file with a manifest like the trail's exports (period, row count, SHA-256, chain head),
+    /// recorded as an <c>audit.report.exported</c> event.
+    /// </summary>
+    /// <param name="exportId">The file's id (the page picks it up front so it can link to the manifest).</param>
+    public async Task<(byte[] Csv, Exports.AuditExportManifest Manifest)> ExportCsvAsync(ClaimsPrincipal by, string? clientIp, AuditReportKind kind, DateTime? fromUtc, DateTime? toUtc, Guid exportId, CancellationToken cancellationToken = default)
     {
+        Exports.AuditChainHead head;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            head = await Exports.AuditExportService.HeadAsync(db, cancellationToken);
+        }
+
         var report = await RunAsync(by, kind, fromUtc, toUtc, cancellationToken);
         using var buffer = new MemoryStream();
         await WriteCsvAsync(report, buffer, cancellationToken);
         var bytes = buffer.ToArray();
-        await audit.RecordAsync(AuditActor.From(by, clientIp), AuditActions.ReportExported, $"audit-report:{kind}",
-            new { report = kind.ToString(), fromUtc, toUtc, rows = report.Rows.Count, report.Truncated, sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)) }, cancellationToken);
-        return bytes;
+        var exportedAt = AuditChain.ToStoredTime(time.GetUtcNow());
+        var period = kind == AuditReportKind.SeparationOfDuties ? new Exports.AuditExportFilters(null, null, null, null, null, null) : new Exports.AuditExportFilters(fromUtc, toUtc, null, null, null, null);
+        var manifest = new Exports.AuditExportManifest(exportId, $"{kind}-{exportedAt:yyyyMMdd-HHmmss}-{exportId.ToString("N")[..8]}.csv", "csv", "text/csv",
+            period, report.Rows.Count, report.Rows.Count, bytes.Length, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), head,
+            AuditActor.From(by, clientIp).Name, exportedAt,
+            report.Truncated ? $"This report holds the first {RowCap:N0} rows: narrow the period for the rest." : null, kind.ToString());
+        await exports.RecordAsync(AuditActor.From(by, clientIp), AuditActions.ReportExported, Exports.AuditExportFormat.Csv, manifest, cancellationToken);
+        return (bytes, manifest);
     }
 
     /// <summary>The report as CSV, formula-looking cells neutralised like the trail's CSV export.</summary>
