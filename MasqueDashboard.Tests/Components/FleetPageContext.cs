@@ -29,6 +29,7 @@ public abstract class FleetPageContext : ComponentTestContext
         Services.AddSingleton(App.App.GetRequiredService<MasqueDashboard.Features.Audit.Logins.LoginAlertNotifier>());
         Services.AddSingleton(scope.ServiceProvider.GetRequiredService<FleetService>());
         Services.AddSingleton(scope.ServiceProvider.GetRequiredService<PolicyService>());
+        Services.AddSingleton(scope.ServiceProvider.GetRequiredService<MasqueDashboard.Features.Fleet.Evidence.DeviceEvidenceService>());
         Services.AddSingleton<TimeProvider>(App.Time);
         Services.AddScoped(_ => new ClientAddress(new HttpContextAccessor()));
     }

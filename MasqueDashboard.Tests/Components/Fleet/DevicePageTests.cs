@@ -65,6 +65,34 @@ public sealed class DevicePageTests : FleetPageContext
     }
 
     [Fact]
+    public async Task Auditors_open_the_evidence_and_see_every_command_from_queued_to_answered()
+    {
+        await SignInAsAsync(Roles.Auditor);
+        var bob = await BobWithAnImpostorAsync();
+        var page = RenderPage(bob.Id);
+        Assert.Empty(page.FindAll("[data-testid=evidence-commands]"));
+
+        page.Find("[data-testid=evidence-show]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=evidence-commands] tbody tr").Count), Patience);
+        Assert.Contains("The app is not managed", page.Find("[data-testid=evidence-commands]").TextContent, StringComparison.Ordinal);
+        Assert.NotNull(page.Find("[data-testid=evidence-events]"));
+        Assert.NotNull(page.Find("[data-testid=evidence-pdf]"));
+    }
+
+    [Fact]
+    public async Task Developers_and_reviewers_never_get_the_evidence_panel()
+    {
+        // They cannot open /devices at all (the page matrix); the panel itself also asks for CanReadAudit.
+        await SignInAsAsync(Roles.SecurityReviewer);
+        var bob = await BobWithAnImpostorAsync();
+        var panel = Render<MasqueDashboard.Features.Fleet.Evidence.DeviceEvidencePanel>(p => p.Add(c => c.DeviceId, bob.Id));
+        panel.Find("[data-testid=evidence-show]").Click();
+        panel.WaitForAssertion(() => Assert.Contains("CanReadAudit", panel.Find("[data-testid=evidence-error]").TextContent, StringComparison.Ordinal), Patience);
+        Assert.Empty(panel.FindAll("[data-testid=evidence-commands]"));
+    }
+
+    [Fact]
     public async Task Auditors_get_no_action_buttons()
     {
         await SignInAsAsync(Roles.Auditor);

@@ -26,4 +26,5 @@ public static class AuditActions
     public const string AuditVerified = "audit.verified";
     public const string AuditExported = "audit.exported";
     public const string ReportExported = "audit.report.exported";
+    public const string EvidenceExported = "device.evidence.exported";
 }

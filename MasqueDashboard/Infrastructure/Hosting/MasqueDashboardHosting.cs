@@ -92,6 +92,7 @@ public static class MasqueDashboardHosting
         services.AddScoped<Features.Audit.Logins.LoginAuditService>();
         services.AddScoped<Features.Audit.Exports.AuditExportService>();
         services.AddScoped<Features.Audit.Reports.AuditReportService>();
+        services.AddScoped<Features.Fleet.Evidence.DeviceEvidenceService>();
         AddApps(services, configuration);
         AddFleet(services, configuration, environment);
         AddSiem(services, configuration);
@@ -132,6 +133,7 @@ public static class MasqueDashboardHosting
         Features.Catalog.CatalogApi.MapCatalogApi(api);
         Features.Signers.SignersApi.MapSignersApi(api);
         Features.Fleet.DevicesApi.MapDevicesApi(api);
+        Features.Fleet.Evidence.DeviceEvidenceApi.MapDeviceEvidenceApi(api);
         app.MapGroup("/api/v1/devices")
             .AddEndpointFilter<DomainExceptionFilter>()
             .DisableAntiforgery()
@@ -140,6 +142,7 @@ public static class MasqueDashboardHosting
         app.MapReportDownloads();
         Features.Audit.Exports.AuditExportsApi.MapAuditExportDownloads(app);
         Features.Audit.Reports.AuditReportDownloads.MapAuditReportDownloads(app);
+        Features.Fleet.Evidence.DeviceEvidenceApi.MapDeviceEvidenceDownloads(app);
         app.MapFallback("/api/{**path}", () => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such API endpoint. See /openapi/v1.json."))
             .ExcludeFromDescription();
         return app;

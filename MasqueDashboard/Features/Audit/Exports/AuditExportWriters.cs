@@ -188,10 +188,10 @@ internal static class AuditExportWriters
         return rows;
     }
 
-    private static string Clip(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "~";
+    internal static string Clip(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "~";
 
-    /// <summary>Landscape pages, Courier-free: one event per line in 7-point Helvetica.</summary>
-    private sealed class PdfPage(PdfDocumentBuilder builder, PdfDocumentBuilder.AddedFont regular, PdfDocumentBuilder.AddedFont bold)
+    /// <summary>Landscape A4 pages of lines in Helvetica (7 point unless told): one event, one line.</summary>
+    internal sealed class PdfPage(PdfDocumentBuilder builder, PdfDocumentBuilder.AddedFont regular, PdfDocumentBuilder.AddedFont bold)
     {
         private const double Left = 30;
         private const double Bottom = 30;
