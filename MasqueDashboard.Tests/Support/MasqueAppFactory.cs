@@ -31,6 +31,7 @@ public class MasqueAppFactory : WebApplicationFactory<Program>
         settings["ConnectionStrings:Sqlite"] = $"Data Source={Path.Combine(directory, "test.db")}";
         settings["Security:RequireTwoFactorForPrivilegedRoles"] = "false";
         settings["Storage:Root"] = Path.Combine(directory, "packages");
+        settings["Fleet:Retention:Interval"] = "40.00:00:00"; // tests prune when they mean to (FleetRetention.PruneAsync)
     }
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);

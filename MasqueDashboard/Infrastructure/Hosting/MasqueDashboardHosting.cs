@@ -214,6 +214,13 @@ public static class MasqueDashboardHosting
         services.AddScoped<Features.Signers.ICertificateRevocationListener, FleetRevocationListener>();
         services.AddSingleton<EscalationWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<EscalationWorker>());
+        services.AddOptions<FleetRetentionOptions>()
+            .Bind(configuration.GetSection(FleetRetentionOptions.Section))
+            .Validate(o => o.CheckIns >= TimeSpan.FromHours(1), "Fleet:Retention:CheckIns must be at least one hour.")
+            .Validate(o => o.Interval >= TimeSpan.FromMinutes(1) && o.Interval <= TimeSpan.FromDays(40), "Fleet:Retention:Interval must be between one minute and 40 days.")
+            .ValidateOnStart();
+        services.AddSingleton<FleetRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<FleetRetention>());
         AddFleetSimulator(services);
     }
 
