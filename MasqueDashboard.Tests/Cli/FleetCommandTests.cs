@@ -83,6 +83,8 @@ public sealed class FleetCommandTests : IDisposable
         var report = Path.Combine(app.DatabaseDirectory, "BENCHMARKS.md");
         var (_, fleetOut, fleetErr) = await RunAsync("Testing", "bench", "fleet", "--devices", "300", "--runs", "1", "--report", report);
         Assert.Contains("Full re-evaluation median", fleetOut + fleetErr, StringComparison.Ordinal);
+        Assert.Matches(@"After a simulated week: [\d,]+ check-ins kept .*: pass\.", fleetOut);
+        Assert.Contains("of 201,600 written", fleetOut, StringComparison.Ordinal); // 300 devices × 96 a day × 7 days
         var (_, checkinOut, checkinErr) = await RunAsync("Testing", "bench", "checkin", "--devices", "20", "--seconds", "1", "--concurrency", "4", "--report", report);
         Assert.Contains("check-ins in", checkinOut + checkinErr, StringComparison.Ordinal);
         Assert.Contains("lost 0", checkinOut, StringComparison.Ordinal);
@@ -91,5 +93,6 @@ public sealed class FleetCommandTests : IDisposable
         Assert.Contains("## Fleet (`bench fleet`)", text, StringComparison.Ordinal);
         Assert.Contains("## Check-in (`bench checkin`)", text, StringComparison.Ordinal);
         Assert.Contains("| 300 × 40 |", text, StringComparison.Ordinal);
+        Assert.Contains("## Fleet history after a simulated week (`bench fleet`)", text, StringComparison.Ordinal);
     }
 }

@@ -31,9 +31,12 @@ public sealed partial class FleetRetention(IDbContextFactory<MasqueDbContext> co
     public const int Chunk = 50_000;
 
     /// <summary>Removes check-ins older than the retention period; returns how many.</summary>
-    public async Task<long> PruneAsync(CancellationToken cancellationToken = default)
+    public Task<long> PruneAsync(CancellationToken cancellationToken = default) =>
+        PruneBeforeAsync(time.GetUtcNow().UtcDateTime - options.Value.CheckIns, cancellationToken);
+
+    /// <summary>Removes check-ins before <paramref name="cutoff"/> (<c>bench fleet</c> replays a week of days through this).</summary>
+    internal async Task<long> PruneBeforeAsync(DateTime cutoff, CancellationToken cancellationToken = default)
     {
-        var cutoff = time.GetUtcNow().UtcDateTime - options.Value.CheckIns;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var through = await db.DeviceCheckIns.Where(c => c.AtUtc < cutoff).MaxAsync(c => (long?)c.Id, cancellationToken);
         if (through is null)

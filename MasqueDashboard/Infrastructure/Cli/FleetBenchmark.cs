@@ -93,7 +93,74 @@ internal static class FleetBenchmark
                     $"| {BenchmarkReport.Now()} | {BenchmarkReport.Machine()} | {devices:N0} × {appsPerDevice} | {seeded.Elapsed.TotalSeconds:0} s | {fullMs:0} ms | {lookupMs:0} ms ({affected:N0}) | {everyoneMs:0} ms ({everyone:N0}) | {(passed ? "pass" : "FAIL")} |"));
         }
 
-        return passed ? CommandLine.Ok : CommandLine.Failed;
+        var bounded = await SimulateWeekAsync(services, Path.Combine(host.Directory, "bench.db"), devices, reportPath, output);
+        return passed && bounded ? CommandLine.Ok : CommandLine.Failed;
+    }
+
+    /// <summary>
+    /// Bounded history: seven days of every device checking in every 15 minutes (96 check-ins a day each, written in
+    /// bulk by SQLite itself), with <see cref="FleetRetention"/> pruning at the end of each day as it would hourly.
+    /// Bar: after the week the check-in table holds at most the retention period's check-ins (plus the seed's).
+    /// </summary>
+    private static async Task<bool> SimulateWeekAsync(IServiceProvider services, string database, int devices, string? reportPath, TextWriter output)
+    {
+        const int days = 7;
+        const int perDay = 96;
+        var retention = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FleetRetentionOptions>>().Value.CheckIns;
+        var pruner = services.GetRequiredService<FleetRetention>();
+        var contexts = services.GetRequiredService<IDbContextFactory<MasqueDbContext>>();
+        var start = DateTime.UtcNow.Date.AddDays(-days);
+        long inserted = 0;
+        long pruned = 0;
+        long peak = 0;
+        var watch = Stopwatch.StartNew();
+        await output.WriteLineAsync($"Simulating a week of check-ins every 15 minutes for {devices:N0} devices (retention {retention}) …");
+        for (var day = 0; day < days; day++)
+        {
+            await using (var db = await contexts.CreateDbContextAsync())
+            {
+                db.Database.SetCommandTimeout(TimeSpan.FromMinutes(10));
+                var dayStart = start.AddDays(day).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+                // The slots drive the outer loop (CROSS JOIN keeps that order), so ids grow with time as they do live.
+                inserted += await db.Database.ExecuteSqlAsync($"""
+                    WITH RECURSIVE slot(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM slot WHERE n < {perDay - 1})
+                    INSERT INTO DeviceCheckIns (DeviceId, AtUtc, Sequence, AppCount, Compliance)
+                    SELECT d.Id, strftime('%Y-%m-%d %H:%M:%S', {dayStart}, '+' || (slot.n * 15) || ' minutes', '+' || (d.Id % 900) || ' seconds'),
+                           d.LastSequence + 1 + slot.n, d.AppCount, d.Compliance
+                    FROM slot CROSS JOIN Devices d
+                    """);
+                peak = Math.Max(peak, await db.DeviceCheckIns.LongCountAsync());
+            }
+
+            pruned += await pruner.PruneBeforeAsync(start.AddDays(day + 1) - retention);
+            await output.WriteLineAsync($"  day {day + 1}: {inserted:N0} check-ins written, {pruned:N0} pruned ({watch.Elapsed.TotalSeconds:0} s)");
+        }
+
+        long checkIns, commands, deviceApps, events;
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            checkIns = await db.DeviceCheckIns.LongCountAsync();
+            commands = await db.DeviceCommands.LongCountAsync();
+            deviceApps = await db.DeviceApps.LongCountAsync();
+            events = await db.AuditEvents.LongCountAsync();
+            await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+
+        var file = new FileInfo(database).Length;
+        var limit = (long)(devices * perDay * (retention.TotalDays + 1 / 96.0)) + devices; // the retention window, the boundary slot, the seed's own
+        var passed = checkIns <= limit;
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"After a simulated week: {checkIns:N0} check-ins kept of {inserted:N0} written (limit {limit:N0}), {commands:N0} commands, {deviceApps:N0} installed apps, {events:N0} audit events; database {file / 1048576.0:0} MiB; {watch.Elapsed.TotalSeconds:0} s: {(passed ? "pass" : "FAIL")}."));
+        if (reportPath is not null)
+        {
+            BenchmarkReport.Append(reportPath, "Fleet history after a simulated week (`bench fleet`)",
+                "The same fleet, then seven days of every device checking in every 15 minutes (96 a day each, written in bulk), with `FleetRetention` pruning each day's expired check-ins (`Fleet:Retention:CheckIns`, default one day). Devices keep their latest state on their own rows; commands are never pruned. Bar: the check-in table stays within the retention window.",
+                "| when | machine | devices | check-ins written | kept | peak | commands | installed apps | database | time | bar |\n|---|---|---|---|---|---|---|---|---|---|---|",
+                string.Create(CultureInfo.InvariantCulture,
+                    $"| {BenchmarkReport.Now()} | {BenchmarkReport.Machine()} | {devices:N0} | {inserted:N0} | {checkIns:N0} | {peak:N0} | {commands:N0} | {deviceApps:N0} | {file / 1048576.0:0} MiB | {watch.Elapsed.TotalSeconds:0} s | {(passed ? "pass" : "FAIL")} |"));
+        }
+
+        return passed;
     }
 
     public static async Task<int> RunCheckInAsync(int devices, int seconds, int concurrency, int apps, string? reportPath, TextWriter output)
