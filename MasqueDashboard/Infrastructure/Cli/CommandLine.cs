@@ -47,6 +47,10 @@ public static class CommandLine
                                   On a temporary database: append N audit events (default 1,000,000), then time the
                                   CSV export of the trail against sqlite3 -csv of the same rows (bar 1.5×) and report
                                   the peak working-set growth (flat memory).
+          bench overview [--devices N] [--apps-per-device K] [--events M] [--runs R] [--report docs/BENCHMARKS.md]
+                                  On a temporary database and a loopback server: demo seed data (100,000 devices × 40
+                                  apps, 1,000,000 events), then the overview's server render (bar 150 ms median),
+                                  /devices filtered, and audit verify of the whole chain.
           demo seed --devices N [--apps-per-device K] [--events M] [--force]
                                   Fill the database with synthetic fleet data at scale (devices with App Store and
                                   catalog apps, some Masque'd; M audit events with a valid chain). Development only,
@@ -86,6 +90,7 @@ public static class CommandLine
             "bench fleet" => BenchFleetAsync,
             "bench checkin" => BenchCheckInAsync,
             "bench export" => BenchExportAsync,
+            "bench overview" => BenchOverviewAsync,
             "demo seed" => DemoSeedAsync,
             _ => null,
         };
@@ -235,6 +240,13 @@ public static class CommandLine
     {
         args.AllowOnly("events", "runs", "report");
         return AuditExportBenchmark.RunAsync(Number(args, "events", 1_000_000, 1, 10_000_000), Number(args, "runs", 3, 1, 20), args.Optional("report"), output);
+    }
+
+    private static Task<int> BenchOverviewAsync(IServiceProvider services, CliArguments args, TextWriter output)
+    {
+        args.AllowOnly("devices", "apps-per-device", "events", "runs", "report");
+        return OverviewBenchmark.RunAsync(Number(args, "devices", 100_000, 1, 1_000_000), Number(args, "apps-per-device", 40, 1, 200),
+            Number(args, "events", 1_000_000, 0, 10_000_000), Number(args, "runs", 20, 1, 1_000), args.Optional("report"), output);
     }
 
     private static async Task<int> DemoSeedAsync(IServiceProvider services, CliArguments args, TextWriter output)

@@ -295,7 +295,7 @@ internal static class FleetBenchmark
         return [.. list];
     }
 
-    private static async Task SeedCatalogAsync(IServiceProvider services)
+    internal static async Task SeedCatalogAsync(IServiceProvider services)
     {
         var contexts = services.GetRequiredService<IDbContextFactory<MasqueDbContext>>();
         await using var db = await contexts.CreateDbContextAsync();
@@ -339,6 +339,7 @@ internal static class FleetBenchmark
                 ["Fleet:Simulator:Enabled"] = "false",
                 ["Fleet:EscalationInterval"] = "01:00:00",
                 ["Demo:Seed"] = "false",
+                ["Security:RequireTwoFactorForPrivilegedRoles"] = "false",
             });
             if (listen)
             {
