@@ -28,6 +28,8 @@ public abstract class FleetPageContext : ComponentTestContext
         Services.AddSingleton(App.App.GetRequiredService<FleetNotifier>());
         Services.AddSingleton(scope.ServiceProvider.GetRequiredService<FleetService>());
         Services.AddSingleton(scope.ServiceProvider.GetRequiredService<PolicyService>());
+        Services.AddSingleton(scope.ServiceProvider.GetRequiredService<HeldBatchService>());
+        Services.AddSingleton(App.App.GetRequiredService<Microsoft.Extensions.Options.IOptions<FleetOptions>>());
         Services.AddSingleton<TimeProvider>(App.Time);
         Services.AddScoped(_ => new ClientAddress(new HttpContextAccessor()));
     }

@@ -45,8 +45,8 @@ public static class FleetTestData
         app.App.GetRequiredService<FleetCache>().Invalidate();
     }
 
-    public static object App(string bundleId, string teamId, string distribution = "AppStore", string? signer = null, string version = "1.0", string[]? schemes = null, bool managed = false) =>
-        new { bundleId, name = bundleId.Split('.')[^1], version, teamId, signerSha1 = signer, distribution, urlSchemes = schemes ?? [], extensions = Array.Empty<string>(), managed };
+    public static object App(string bundleId, string teamId, string distribution = "AppStore", string? signer = null, string version = "1.0", string[]? schemes = null, bool? managed = null, string? profileUuid = null) =>
+        new { bundleId, name = bundleId.Split('.')[^1], version, teamId, signerSha1 = signer, distribution, urlSchemes = schemes ?? [], extensions = Array.Empty<string>(), managed, profileUuid };
 
     public static object[] CleanApps { get; } =
     [

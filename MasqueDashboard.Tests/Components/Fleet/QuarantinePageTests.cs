@@ -50,14 +50,14 @@ public sealed class QuarantinePageTests : FleetPageContext
     }
 
     [Fact]
-    public async Task A_calm_fleet_shows_three_empty_states()
+    public async Task A_calm_fleet_shows_four_empty_states()
     {
         await SignInAsAsync(Roles.EmmAdmin);
         await App.AddDeviceAsync("fine@corp.test");
 
         var page = RenderPage();
 
-        Assert.Equal(3, page.FindAll("[data-testid=empty-state]").Count);
+        Assert.Equal(4, page.FindAll("[data-testid=empty-state]").Count);
         Assert.Equal("0", page.Find("[data-testid=quarantined-count]").TextContent.Trim());
     }
 

@@ -4,7 +4,9 @@ using MasqueDashboard.Features.Scanning;
 namespace MasqueDashboard.Features.Compliance;
 
 /// <summary>A rule an installed build or a device fails.</summary>
-public sealed record ViolationFact(string PolicyId, string RuleId, string Subject, string Detail);
+/// <param name="Managed">For an app: whether the device reported it managed (null: not said). iOS lets MDM remove managed apps only.</param>
+/// <param name="ProfileUuid">For an app: the provisioning profile it needs to launch, when reported.</param>
+public sealed record ViolationFact(string PolicyId, string RuleId, string Subject, string Detail, bool? Managed = null, string? ProfileUuid = null);
 
 /// <summary>A provisioning profile as a device reports it (PRODUCT.md §6; team and flag only from an agent).</summary>
 public sealed record ReportedProfile(string Uuid, string? Name, string? TeamId, DateTime? ExpiresAt, bool? ProvisionsAllDevices);
@@ -72,7 +74,7 @@ public static class DeviceRules
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(snapshot);
         List<ViolationFact>? found = null;
-        void Add(string rule, string detail) => (found ??= []).Add(new(PolicyIds.NoMasqueApps, rule, app.BundleId, detail));
+        void Add(string rule, string detail) => (found ??= []).Add(new(PolicyIds.NoMasqueApps, rule, app.BundleId, detail, app.Managed, app.ProfileUuid));
 
         var named = $"{app.BundleId}{(app.Version is null ? "" : " " + app.Version)}";
         if (snapshot.ByBundleId.TryGetValue(app.BundleId, out var genuine) && app.TeamId is not null && app.TeamId != genuine.TeamId)
