@@ -163,6 +163,8 @@ public sealed class DemoSeeder(
         Version = app.Version,
         TeamId = CatalogTeamId,
         Distribution = "Enterprise",
+        // The in-house profile the simulated fleet carries for this app, so MDM-only devices (no team) see the catalog's profile.
+        ProfileUuid = Fleet.Simulator.SimulatedProfile.InHouse($"{app.Name} In-House", CatalogTeamId, now).Uuid,
         Verdict = Verdict.Clean,
         RiskScore = 0,
         UrlSchemes = " " + string.Join(' ', app.UrlSchemes) + " ",

@@ -185,6 +185,20 @@ public sealed class FleetService(
             throw DomainException.NotFound($"{ids.Count - devices.Count} of the chosen devices no longer exist.");
         }
 
+        if (type == CommandType.RemoveApp)
+        {
+            // iOS lets MDM remove managed apps only: a RemoveApp for an app a device reported unmanaged is never sent.
+            var unmanaged = await (from a in db.DeviceApps
+                                   join b in db.AppBuilds on a.AppBuildId equals b.Id
+                                   where ids.Contains(a.DeviceId) && b.BundleId == bundleId && b.Managed == false
+                                   select a.DeviceId).Distinct().CountAsync(cancellationToken);
+            if (unmanaged > 0)
+            {
+                throw DomainException.Invalid($"{bundleId} is not managed on {unmanaged} of the chosen device(s), and iOS lets MDM remove managed apps only. "
+                    + "Block the device's network; the compliance engine removes the provisioning profile the app needs.");
+            }
+        }
+
         foreach (var device in devices)
         {
             await engine.QueueAsync(db, device, type, payload.DeepClone().AsObject(), reason, actor.Name, null, actor, cancellationToken);

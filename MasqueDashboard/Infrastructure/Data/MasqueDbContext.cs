@@ -148,6 +148,7 @@ public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<Appli
             e.Property(x => x.Version).HasMaxLength(64);
             e.Property(x => x.TeamId).HasMaxLength(32);
             e.Property(x => x.Distribution).HasMaxLength(32);
+            e.Property(x => x.ProfileUuid).HasMaxLength(64);
             e.HasIndex(x => x.PackageSha256);
             e.HasIndex(x => new { x.UploaderId, x.UploadedAtUtc });
             e.HasIndex(x => new { x.Status, x.StatusChangedAtUtc });

@@ -11,6 +11,13 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "ProfileUuid",
+                table: "Submissions",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "HeldBatches",
                 columns: table => new
@@ -99,6 +106,10 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
             migrationBuilder.DropIndex(
                 name: "IX_DeviceCommands_RequestedBy_QueuedAtUtc",
                 table: "DeviceCommands");
+
+            migrationBuilder.DropColumn(
+                name: "ProfileUuid",
+                table: "Submissions");
         }
     }
 }

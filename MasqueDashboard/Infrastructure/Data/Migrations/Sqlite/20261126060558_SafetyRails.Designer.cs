@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteMasqueDbContext))]
-    [Migration("20261126055958_SafetyRails")]
+    [Migration("20261126060558_SafetyRails")]
     partial class SafetyRails
     {
         /// <inheritdoc />
@@ -57,6 +57,10 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<string>("PackageSha256")
                         .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProfileUuid")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
