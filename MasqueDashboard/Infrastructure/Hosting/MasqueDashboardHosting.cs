@@ -214,6 +214,7 @@ public static class MasqueDashboardHosting
         services.AddScoped<PolicyService>();
         services.AddScoped<FleetSeeder>();
         services.AddScoped<Features.Signers.ICertificateRevocationListener, FleetRevocationListener>();
+        services.AddSingleton<ApprovalExpiry>();
         services.AddSingleton<EscalationWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<EscalationWorker>());
         AddFleetSimulator(services);
