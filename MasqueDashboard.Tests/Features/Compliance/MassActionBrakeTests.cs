@@ -184,4 +184,30 @@ public sealed class MassActionBrakeTests : IDisposable
         var batch = await app.WithDbAsync(db => db.HeldBatches.SingleAsync());
         Assert.Equal((ViolationIds.MasqueBundleHijack, 2, 2), (batch.RuleIds, batch.DeviceCount, batch.CommandCount));
     }
+
+    [Fact]
+    public async Task The_api_lists_held_batches_to_readers_and_lets_only_EMM_administrators_release_or_cancel()
+    {
+        app.With("Fleet:Brake:MaxDevices", "1");
+        await app.PublishAsync("com.example.bank", "Example Bank");
+        await AddCarriersAsync(3);
+        await RevokeCorpSignerAsync();
+        var batch = await app.WithDbAsync(db => db.HeldBatches.SingleAsync());
+        using var auditor = app.CreateBearerClient(await app.IssueTokenAsync(await app.CreateUserAsync("auditor@fleet.test", Roles.Auditor)));
+        using var admin = app.CreateBearerClient(await app.IssueTokenAsync(await app.CreateUserAsync("admin@fleet.test", Roles.EmmAdmin)));
+
+        using var list = await auditor.GetAsync("api/v1/held-batches");
+        Assert.Equal(System.Net.HttpStatusCode.OK, list.StatusCode);
+        using var body = System.Text.Json.JsonDocument.Parse(await list.Content.ReadAsStringAsync());
+        var listed = Assert.Single(body.RootElement.EnumerateArray().ToList());
+        Assert.Equal((batch.Id, 2), (listed.GetProperty("id").GetGuid(), listed.GetProperty("deviceCount").GetInt32()));
+
+        using var forbidden = await auditor.PostAsync($"api/v1/held-batches/{batch.Id}/cancel", System.Net.Http.Json.JsonContent.Create(new { comment = "no" }));
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, forbidden.StatusCode);
+        using var cancelled = await admin.PostAsync($"api/v1/held-batches/{batch.Id}/cancel", System.Net.Http.Json.JsonContent.Create(new { comment = "False positive" }));
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, cancelled.StatusCode);
+        using var again = await admin.PostAsync($"api/v1/held-batches/{batch.Id}/release", System.Net.Http.Json.JsonContent.Create(new { }));
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal(1, await DevicesWithAsync(CommandType.RemoveApp));
+    }
 }
