@@ -16,13 +16,13 @@ namespace MasqueDashboard.Features.Compliance;
 /// </summary>
 /// <remarks>
 /// The window is read from the automated commands already queued, inside the caller's transaction (SQLite
-/// transactions here begin IMMEDIATE, so no other writer counts at the same time), and then kept per
-/// <see cref="MasqueDbContext"/>: the commands queued in that context are not saved yet, and one query per context
-/// is all a fleet-wide re-evaluation of thousands of devices costs.
+/// transactions here begin IMMEDIATE, so no other writer counts at the same time), and then kept for that
+/// transaction: the commands queued in it are not saved yet, and one query per transaction is all a fleet-wide
+/// re-evaluation of thousands of devices costs.
 /// </remarks>
 public sealed class MassActionBrake(IAuditLog audit, IOptions<FleetOptions> options, TimeProvider time)
 {
-    private readonly ConditionalWeakTable<MasqueDbContext, Ledger> ledgers = [];
+    private readonly ConditionalWeakTable<object, Ledger> ledgers = [];
 
     public static bool IsDestructive(CommandType type) => type is CommandType.RemoveApp or CommandType.RemoveProfile or CommandType.SelectiveWipe;
 
@@ -119,7 +119,9 @@ public sealed class MassActionBrake(IAuditLog audit, IOptions<FleetOptions> opti
 
     private async Task<Ledger> LedgerAsync(MasqueDbContext db, CancellationToken cancellationToken)
     {
-        if (ledgers.TryGetValue(db, out var ledger))
+        // Kept per transaction (per context outside one): what it counted holds only while no other writer can queue.
+        var key = (object?)db.Database.CurrentTransaction ?? db;
+        if (ledgers.TryGetValue(key, out var ledger))
         {
             return ledger;
         }
@@ -132,7 +134,7 @@ public sealed class MassActionBrake(IAuditLog audit, IOptions<FleetOptions> opti
             .Select(g => new { g.Key, At = g.Max(c => c.QueuedAtUtc) })
             .ToDictionaryAsync(x => x.Key, x => x.At, cancellationToken);
         ledger = new Ledger(counted);
-        ledgers.AddOrUpdate(db, ledger);
+        ledgers.AddOrUpdate(key, ledger);
         return ledger;
     }
 
