@@ -78,8 +78,10 @@ public sealed class IosLeverTests : IDisposable
         Assert.DoesNotContain(hit.Commands, c => c.Type == "RemoveApp");
     }
 
-    [Fact]
-    public async Task A_profile_of_unknown_team_that_a_published_build_embeds_is_trusted()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // a build scanned before the profile had its own column: read from its report
+    public async Task A_profile_of_unknown_team_that_a_published_build_embeds_is_trusted(bool onlyInReport)
     {
         await app.PublishAsync("com.example.bank", "Example Bank");
         const string CatalogProfile = "CA7A1060-0000-4000-8000-00000000BA4C";
@@ -90,7 +92,8 @@ public sealed class IosLeverTests : IDisposable
             {
                 Id = catalogApp.CurrentSubmissionId, UploaderId = "dev", UploaderEmail = "dev@test", FileName = "bank.ipa", PackageSha256 = new string('b', 64),
                 Status = SubmissionStatus.Published, BundleId = "com.example.bank", Version = "1.0", TeamId = FleetTestData.CorpTeam, Distribution = "Enterprise",
-                ProfileUuid = CatalogProfile, UploadedAtUtc = app.Time.GetUtcNow().UtcDateTime, StatusChangedAtUtc = app.Time.GetUtcNow().UtcDateTime,
+                ProfileUuid = onlyInReport ? null : CatalogProfile, ReportJson = onlyInReport ? $"{{\"verdict\":\"Clean\",\"profile\":{{\"name\":\"Bank\",\"uuid\":\"{CatalogProfile}\"}}}}" : null,
+                UploadedAtUtc = app.Time.GetUtcNow().UtcDateTime, StatusChangedAtUtc = app.Time.GetUtcNow().UtcDateTime,
             });
             return await db.SaveChangesAsync();
         });

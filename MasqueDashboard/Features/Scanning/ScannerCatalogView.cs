@@ -30,6 +30,27 @@ public sealed class ScannerCatalogView(IDbContextFactory<MasqueDbContext> contex
         };
     }
 
+    private static string? ProfileUuidOf(string? reportJson)
+    {
+        if (string.IsNullOrEmpty(reportJson))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var report = System.Text.Json.JsonDocument.Parse(reportJson);
+            return report.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && report.RootElement.TryGetProperty("profile", out var profile) && profile.ValueKind == System.Text.Json.JsonValueKind.Object
+                && profile.TryGetProperty("uuid", out var uuid) && uuid.ValueKind == System.Text.Json.JsonValueKind.String
+                && uuid.GetString() is { Length: > 0 and <= 64 } value ? value : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null; // a report we cannot read names no profile
+        }
+    }
+
     /// <summary>The current and earlier published versions of the published apps, with their distribution, signers and profile.</summary>
     public static async Task<IReadOnlyList<CatalogBuildView>> PublishedBuildsAsync(MasqueDbContext db, CancellationToken cancellationToken)
     {
@@ -48,10 +69,11 @@ public sealed class ScannerCatalogView(IDbContextFactory<MasqueDbContext> contex
         var signers = new Dictionary<Guid, List<string>>();
         foreach (var chunk in ids.Chunk(500))
         {
+            // Builds scanned before the profile UUID had its own column carry it in their report only.
             foreach (var s in await db.Submissions.AsNoTracking().Where(s => chunk.Contains(s.Id))
-                .Select(s => new { s.Id, s.Distribution, s.ProfileUuid }).ToListAsync(cancellationToken))
+                .Select(s => new { s.Id, s.Distribution, s.ProfileUuid, Report = s.ProfileUuid == null ? s.ReportJson : null }).ToListAsync(cancellationToken))
             {
-                submissions[s.Id] = (s.Distribution, s.ProfileUuid);
+                submissions[s.Id] = (s.Distribution, s.ProfileUuid ?? ProfileUuidOf(s.Report));
             }
 
             foreach (var g in (await db.SubmissionSigners.AsNoTracking().Where(s => chunk.Contains(s.SubmissionId))
