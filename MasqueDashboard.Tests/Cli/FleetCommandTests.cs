@@ -51,11 +51,13 @@ public sealed class FleetCommandTests : IDisposable
         Assert.Equal(400, await app.WithDbAsync(db => db.Devices.CountAsync()));
         Assert.Equal(400 * 12, await app.WithDbAsync(db => db.DeviceApps.CountAsync()));
         Assert.Equal(400, await app.WithDbAsync(db => db.DeviceCheckIns.CountAsync()));
-        // The Masque'd share carries the attacker's build of the catalog app and is quarantined with RemoveApp queued.
+        // The Masque'd share carries the attacker's unmanaged build of the catalog app and is quarantined with its profile's removal queued.
         var masqued = await app.WithDbAsync(db => db.DeviceViolations.Where(v => v.RuleId == ViolationIds.MasqueBundleHijack).Select(v => v.DeviceId).Distinct().ToListAsync());
         Assert.NotEmpty(masqued);
         Assert.All(await app.WithDbAsync(db => db.Devices.Where(d => masqued.Contains(d.Id)).Select(d => d.Compliance).ToListAsync()), s => Assert.Equal(ComplianceState.Quarantined, s));
-        Assert.Equal(masqued.Count, await app.WithDbAsync(db => db.DeviceCommands.Where(c => c.Type == CommandType.RemoveApp).Select(c => c.DeviceId).Distinct().CountAsync()));
+        Assert.Equal(masqued.Count, await app.WithDbAsync(db => db.DeviceCommands.Where(c => c.Type == CommandType.RemoveProfile).Select(c => c.DeviceId).Distinct().CountAsync()));
+        Assert.False(await app.WithDbAsync(db => db.DeviceCommands.AnyAsync(c => c.Type == CommandType.RemoveApp)));
+        Assert.False(await app.WithDbAsync(db => db.DeviceViolations.AnyAsync(v => v.RuleId == ViolationIds.AppNotFromCatalog && !masqued.Contains(v.DeviceId))));
         // Below-7.1 devices exist in the era's mix, and the minimum-version rule caught them.
         Assert.True(await app.WithDbAsync(db => db.DeviceViolations.AnyAsync(v => v.RuleId == ViolationIds.OsVersionBelowMinimum)));
 

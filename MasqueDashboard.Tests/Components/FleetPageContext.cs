@@ -30,6 +30,8 @@ public abstract class FleetPageContext : ComponentTestContext
         Services.AddSingleton(scope.ServiceProvider.GetRequiredService<FleetService>());
         Services.AddSingleton(scope.ServiceProvider.GetRequiredService<PolicyService>());
         Services.AddSingleton(scope.ServiceProvider.GetRequiredService<MasqueDashboard.Features.Fleet.Evidence.DeviceEvidenceService>());
+        Services.AddSingleton(scope.ServiceProvider.GetRequiredService<HeldBatchService>());
+        Services.AddSingleton(App.App.GetRequiredService<Microsoft.Extensions.Options.IOptions<FleetOptions>>());
         Services.AddSingleton<TimeProvider>(App.Time);
         Services.AddScoped(_ => new ClientAddress(new HttpContextAccessor()));
     }

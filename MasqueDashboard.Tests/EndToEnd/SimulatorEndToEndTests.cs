@@ -14,7 +14,9 @@ public sealed class SimulatorBrowserFixture : IAsyncLifetime
 {
     private IPlaywright? playwright;
 
-    public SimulatorAppFactory App { get; } = new();
+    // Every simulated device reports signer data here, so the campaign's devices all show MASQUE-BUNDLE-HIJACK; the
+    // MDM-only path (APP-NOT-FROM-CATALOG) is exercised by MasqueCampaignTests.
+    public SimulatorAppFactory App { get; } = (SimulatorAppFactory)new SimulatorAppFactory().With("Fleet:Simulator:MdmOnlyPercent", "0");
 
     public IBrowser? Browser { get; private set; }
 
@@ -89,7 +91,7 @@ public sealed class SimulatorEndToEndTests(SimulatorBrowserFixture browser) : IC
             await page.ScreenshotAsync(new() { Path = Path.Combine(docs, "devices-quarantined.png"), FullPage = true });
         }
 
-        // The devices obey RemoveApp at their next check-in; the page, still open, sees them leave the filter.
+        // The devices obey RemoveProfile (the impostor is not managed) at their next check-in; the page, still open, sees them leave the filter.
         await browser.App.Simulator.CheckInAllAsync();
         await Assertions.Expect(owners).ToHaveCountAsync(0, new() { Timeout = 30_000 });
         await browser.App.Simulator.CheckInAllAsync(); // and acknowledge the UnblockNetwork that released them

@@ -45,8 +45,12 @@ public static class FleetTestData
         app.App.GetRequiredService<FleetCache>().Invalidate();
     }
 
-    public static object App(string bundleId, string teamId, string distribution = "AppStore", string? signer = null, string version = "1.0", string[]? schemes = null, bool managed = false) =>
-        new { bundleId, name = bundleId.Split('.')[^1], version, teamId, signerSha1 = signer, distribution, urlSchemes = schemes ?? [], extensions = Array.Empty<string>(), managed };
+    public static object App(string bundleId, string? teamId, string distribution = "AppStore", string? signer = null, string version = "1.0", string[]? schemes = null, bool? managed = null, string? profileUuid = null) =>
+        new { bundleId, name = bundleId.Split('.')[^1], version, teamId, signerSha1 = signer, distribution, urlSchemes = schemes ?? [], extensions = Array.Empty<string>(), managed, profileUuid };
+
+    /// <summary>A provisioning profile as a check-in reports it; MDM alone gives no team (<paramref name="teamId"/> null).</summary>
+    public static object Profile(string uuid, string? teamId, string name = "iOS In-House Distribution") =>
+        new { uuid, name, teamId, expiresAt = (DateTime?)null, provisionsAllDevices = (bool?)(teamId is null ? null : true) };
 
     public static object[] CleanApps { get; } =
     [
@@ -97,12 +101,13 @@ public sealed class ContractDevice(HttpClient http, string udid)
     }
 
     /// <summary>Checks in with the next sequence; asserts 200 and returns the response.</summary>
-    public async Task<CheckInResult> CheckInAsync(object[] apps, string os = "8.1", bool supervised = true, bool jailbroken = false, object[]? results = null, long? sequence = null)
+    public async Task<CheckInResult> CheckInAsync(object[] apps, string os = "8.1", bool supervised = true, bool jailbroken = false, object[]? results = null, long? sequence = null,
+        object[]? profiles = null)
     {
         var body = new
         {
             sequence = sequence ?? ++Sequence, osVersion = os, supervised, jailbroken, containerEnabled = true, installedApps = apps,
-            commandResults = results ?? [],
+            provisioningProfiles = profiles ?? [], commandResults = results ?? [],
         };
         using var response = await PostAsync(body);
         var text = await response.Content.ReadAsStringAsync();

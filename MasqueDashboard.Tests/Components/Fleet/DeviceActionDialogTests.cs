@@ -10,12 +10,13 @@ public sealed class DeviceActionDialogTests : ComponentTestContext
     private static readonly DeviceAppRow Bank = new("com.example.bank", "Bank", "2.0", "EVILTEAM01", null, "Enterprise", false, [], [], "BANKTEAM01", "Bank");
     private static readonly DeviceAppRow Mail = new("com.example.mail", "Mail", "1.0", "MAILTEAM01", null, "AppStore", true, [], [], null, null);
 
-    private (IRenderedComponent<MudDialogProvider> Dialogs, Task<DeviceActionRequest?> Answer) Show(CommandType action, int devices, string? bundleId = null)
+    private (IRenderedComponent<MudDialogProvider> Dialogs, Task<DeviceActionRequest?> Answer) Show(CommandType action, int devices, string? bundleId = null,
+        int confirmAbove = DeviceActionDialog.TypedConfirmationAbove)
     {
         Render<MudPopoverProvider>();
         var provider = Render<MudDialogProvider>();
         var service = Services.GetRequiredService<IDialogService>();
-        var answer = provider.InvokeAsync(() => DeviceActionDialog.AskAsync(service, action, devices, [Bank, Mail], bundleId));
+        var answer = provider.InvokeAsync(() => DeviceActionDialog.AskAsync(service, action, devices, [Bank, Mail], bundleId, confirmAbove));
         provider.WaitForElement("[data-testid=action-confirm]");
         return (provider, answer);
     }
@@ -47,6 +48,17 @@ public sealed class DeviceActionDialogTests : ComponentTestContext
 
         var request = await answer;
         Assert.Equal(new DeviceActionRequest("Campaign of impostor apps.", null), request);
+    }
+
+    [Fact]
+    public void The_typed_confirmation_follows_the_brake_threshold_it_is_given()
+    {
+        var (dialogs, _) = Show(CommandType.SelectiveWipe, 4, confirmAbove: 3);
+        dialogs.Find("textarea").Input("Campaign of impostor apps.");
+
+        Assert.True(ConfirmDisabled(dialogs));
+        dialogs.Find("input[data-testid=action-typed-count]").Input("4");
+        Assert.False(ConfirmDisabled(dialogs));
     }
 
     [Fact]

@@ -129,21 +129,23 @@ public sealed class DevicePageTests : FleetPageContext
     }
 
     [Fact]
-    public async Task An_administrator_removes_the_impostor_from_its_row_and_sees_the_command_queued()
+    public async Task An_administrator_removes_a_managed_app_from_its_row_and_sees_the_command_queued_but_not_an_unmanaged_one()
     {
         await SignInAsAsync(Roles.EmmAdmin);
         var bob = await BobWithAnImpostorAsync();
         var page = RenderPage(bob.Id);
 
-        page.Find("[data-testid='remove-com.example.bank']").Click();
+        // iOS lets MDM remove managed apps only: the unmanaged impostor's button is off.
+        Assert.True(page.Find("[data-testid='remove-com.example.bank']").HasAttribute("disabled"));
+        page.Find("[data-testid='remove-com.example.notes']").Click();
         dialogs.WaitForElement("[data-testid=action-confirm]", Patience);
-        dialogs.Find("textarea").Input("Impostor of the Bank app.");
+        dialogs.Find("textarea").Input("Not allowed on corporate devices.");
         dialogs.Find("[data-testid=action-confirm]").Click();
 
         page.WaitForAssertion(() => Assert.Equal("Queued", page.FindAll("[data-testid=command-RemoveApp] [data-testid=command-status]")[0].TextContent.Trim()), Patience);
         var queued = await App.WithDbAsync(db => db.DeviceCommands.SingleAsync(c => c.DeviceId == bob.Id && c.Status == CommandStatus.Queued));
         Assert.Equal(CommandType.RemoveApp, queued.Type);
-        Assert.Contains("\"bundleId\":\"com.example.bank\"", queued.Payload, StringComparison.Ordinal);
+        Assert.Contains("\"bundleId\":\"com.example.notes\"", queued.Payload, StringComparison.Ordinal);
         Assert.Contains(FleetActions.CommandQueued, page.Find("[data-testid=device-timeline]").TextContent, StringComparison.Ordinal);
     }
 

@@ -49,15 +49,71 @@ public sealed class QuarantinePageTests : FleetPageContext
         Assert.Contains("SelectiveWipe", escalation.TextContent, StringComparison.Ordinal);
     }
 
+    private async Task<Guid> HeldBatchAsync(params long[] deviceIds)
+    {
+        var id = Guid.NewGuid();
+        var now = App.Time.GetUtcNow().UtcDateTime;
+        await App.WithDbAsync(async db =>
+        {
+            db.HeldBatches.Add(new HeldBatch
+            {
+                Id = id, RuleIds = ViolationIds.SignerRevoked, Limit = "25 devices within 20 minutes", Reason = "SIGNER-REVOKED: No Masque apps, step 1",
+                HeldAtUtc = now, LastHeldAtUtc = now, DeviceCount = deviceIds.Length, CommandCount = deviceIds.Length,
+            });
+            db.HeldCommands.AddRange(deviceIds.Select(d => new HeldCommand
+            {
+                BatchId = id, DeviceId = d, Type = CommandType.RemoveApp, Payload = "{\"bundleId\":\"com.example.bank\"}", RuleId = ViolationIds.SignerRevoked,
+                Subject = "com.example.bank", Reason = "SIGNER-REVOKED: No Masque apps, step 1", HeldAtUtc = now,
+            }));
+            return await db.SaveChangesAsync();
+        });
+        return id;
+    }
+
     [Fact]
-    public async Task A_calm_fleet_shows_three_empty_states()
+    public async Task An_administrator_sees_what_the_brake_held_and_cancels_it_in_one_click()
+    {
+        await SignInAsAsync(Roles.EmmAdmin);
+        var bob = await App.AddDeviceAsync("bob@corp.test", ComplianceState.Quarantined, network: NetworkState.Blocked);
+        var ann = await App.AddDeviceAsync("ann@corp.test", ComplianceState.Quarantined, network: NetworkState.Blocked);
+        var batch = await HeldBatchAsync(bob.Id, ann.Id);
+
+        var page = RenderPage();
+
+        var row = page.Find($"[data-testid=batch-{batch}]");
+        Assert.Contains(ViolationIds.SignerRevoked, row.TextContent, StringComparison.Ordinal);
+        Assert.Equal("2", row.QuerySelector("[data-testid=batch-devices]")!.TextContent.Trim());
+        Assert.Contains("2 × RemoveApp", row.QuerySelector("[data-testid=batch-summary]")!.TextContent, StringComparison.Ordinal);
+        page.Find($"[data-testid=batch-{batch}] [data-testid=cancel-batch]").Click();
+
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll($"[data-testid=batch-{batch}]")), Patience);
+        Assert.Equal(HeldBatchStatus.Cancelled, (await App.WithDbAsync(db => db.HeldBatches.SingleAsync(b => b.Id == batch))).Status);
+        Assert.False(await App.WithDbAsync(db => db.DeviceCommands.AnyAsync()));
+    }
+
+    [Fact]
+    public async Task An_auditor_sees_held_batches_but_cannot_release_or_cancel_them()
+    {
+        await SignInAsAsync(Roles.Auditor);
+        var bob = await App.AddDeviceAsync("bob@corp.test", ComplianceState.Quarantined, network: NetworkState.Blocked);
+        var batch = await HeldBatchAsync(bob.Id);
+
+        var page = RenderPage();
+
+        Assert.Single(page.FindAll($"[data-testid=batch-{batch}]"));
+        Assert.Empty(page.FindAll("[data-testid=release-batch]"));
+        Assert.Empty(page.FindAll("[data-testid=cancel-batch]"));
+    }
+
+    [Fact]
+    public async Task A_calm_fleet_shows_four_empty_states()
     {
         await SignInAsAsync(Roles.EmmAdmin);
         await App.AddDeviceAsync("fine@corp.test");
 
         var page = RenderPage();
 
-        Assert.Equal(3, page.FindAll("[data-testid=empty-state]").Count);
+        Assert.Equal(4, page.FindAll("[data-testid=empty-state]").Count);
         Assert.Equal("0", page.Find("[data-testid=quarantined-count]").TextContent.Trim());
     }
 

@@ -161,6 +161,7 @@ public sealed partial class ScanWorker(
                 s.Verdict = report.Verdict;
                 s.RiskScore = report.RiskScore;
                 s.ReportJson = JsonSerializer.Serialize(report, SubmissionService.ReportJson);
+                s.ProfileUuid = report.Profile?.Uuid is { Length: > 0 and <= 64 } uuid ? uuid : null;
                 db.RemoveRange(s.Findings);
                 s.Findings = report.Findings.Select(f => new SubmissionFinding
                 {

@@ -65,6 +65,9 @@ public sealed class Submission
 
     public string? Distribution { get; set; }
 
+    /// <summary>The UUID of the embedded provisioning profile, from the latest scan: devices reporting it run a catalog build's profile.</summary>
+    public string? ProfileUuid { get; set; }
+
     public Verdict? Verdict { get; set; }
 
     public int? RiskScore { get; set; }

@@ -24,8 +24,16 @@ public static class FleetActions
     public const string PolicyUpdated = "policy.updated";
     public const string Reevaluated = "fleet.reevaluated";
     public const string ScenarioTriggered = "simulator.scenario";
+    public const string WipeExpired = "wipe.expired";
+    public const string CommandHeld = "command.held";
+    public const string BatchHeld = "brake.held";
+    public const string BatchReleased = "brake.released";
+    public const string BatchCancelled = "brake.cancelled";
+    public const string BatchExpired = "brake.expired";
 
     public static string Target(long deviceId) => $"device:{deviceId}";
+
+    public static string BatchTarget(Guid batchId) => $"held-batch:{batchId}";
 }
 
 /// <param name="Violations">What the device fails now.</param>
@@ -37,7 +45,7 @@ public sealed record ComplianceOutcome(IReadOnlyList<DeviceViolation> Violations
 /// moves it between Compliant, NonCompliant and Quarantined, and releases quarantine when it is clean — inside the
 /// caller's transaction, with an audit event for every command and state change.
 /// </summary>
-public sealed class ComplianceEngine(IAuditLog audit, TimeProvider time)
+public sealed class ComplianceEngine(IAuditLog audit, MassActionBrake brake, TimeProvider time)
 {
     public const string Automation = "compliance";
 
@@ -61,6 +69,7 @@ public sealed class ComplianceEngine(IAuditLog audit, TimeProvider time)
         var changed = false;
         var commandsBefore = pending.Count;
         var wanted = failing.GroupBy(f => (f.RuleId, f.Subject)).ToDictionary(g => g.Key, g => g.First());
+        var facts = new Dictionary<(string, string), ViolationFact>(wanted);
         var kept = new List<DeviceViolation>(wanted.Count);
         foreach (var v in existing)
         {
@@ -126,6 +135,7 @@ public sealed class ComplianceEngine(IAuditLog audit, TimeProvider time)
         }
 
         // Contain first, then the precise levers (the app, then the profile that installed it), then the wipe.
+        var untrustedProfiles = kept.Where(v => v.RuleId == ViolationIds.UntrustedProvisioningProfile).Select(v => v.Subject).ToList();
         foreach (var (v, policy, action, step) in actions.OrderBy(a => a.Action switch
         {
             CommandType.BlockNetwork => 0,
@@ -134,7 +144,7 @@ public sealed class ComplianceEngine(IAuditLog audit, TimeProvider time)
             _ => 3,
         }))
         {
-            await QueueForViolationAsync(db, device, v, policy, action, step, pending, cancellationToken);
+            await QueueForViolationAsync(db, device, v, facts.GetValueOrDefault((v.RuleId, v.Subject)), policy, action, step, pending, untrustedProfiles, cancellationToken);
         }
 
         // Quarantine holds while a remaining violation's ladder has blocked the network; it lifts itself when none
@@ -282,7 +292,14 @@ public sealed class ComplianceEngine(IAuditLog audit, TimeProvider time)
         return last is null ? device.Network : last.Type == CommandType.BlockNetwork ? NetworkState.Blocked : NetworkState.Allowed;
     }
 
-    private async Task QueueForViolationAsync(MasqueDbContext db, Device device, DeviceViolation v, Policy policy, CommandType action, int step, List<DeviceCommand> pending, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues one ladder action for a violation. RemoveApp is the ladder's word for "the precise lever": for an app the
+    /// device reported unmanaged (iOS lets MDM remove managed apps only) it becomes RemoveProfile of the app's profile,
+    /// or of the device's untrusted profiles when the app names none (PRODUCT.md §7). Destructive commands pass the
+    /// mass-action brake, which may hold them.
+    /// </summary>
+    private async Task QueueForViolationAsync(MasqueDbContext db, Device device, DeviceViolation v, ViolationFact? fact, Policy policy, CommandType action, int step,
+        List<DeviceCommand> pending, IReadOnlyList<string> untrustedProfiles, CancellationToken cancellationToken)
     {
         var reason = $"{v.RuleId}: {policy.Name}, step {step + 1}";
         switch (action)
@@ -290,18 +307,46 @@ public sealed class ComplianceEngine(IAuditLog audit, TimeProvider time)
             case CommandType.BlockNetwork when EffectiveNetwork(device, pending) == NetworkState.Blocked:
             case CommandType.SelectiveWipe when pending.Any(c => c.Type == CommandType.SelectiveWipe):
             case CommandType.RemoveApp when v.Subject.Length == 0:
-            case CommandType.RemoveApp when pending.Any(c => c.Type is CommandType.RemoveApp or CommandType.RemoveProfile && PayloadSubject(c) == v.Subject):
                 return;
             case CommandType.RemoveApp when v.RuleId == ViolationIds.UntrustedProvisioningProfile:
                 // The lever for a profile is removing the profile: the apps it provisions stop launching.
-                await QueueAsync(db, device, CommandType.RemoveProfile, new JsonObject { ["uuid"] = v.Subject }, reason, Automation, pending, AuditActor.System, cancellationToken);
+                await QueueDestructiveAsync(db, device, v, CommandType.RemoveProfile, new JsonObject { ["uuid"] = v.Subject }, reason, pending, cancellationToken);
+                return;
+            case CommandType.RemoveApp when fact?.Managed == false:
+                foreach (var uuid in fact.ProfileUuid is { } own ? [own] : untrustedProfiles)
+                {
+                    await QueueDestructiveAsync(db, device, v, CommandType.RemoveProfile, new JsonObject { ["uuid"] = uuid }, $"{reason} ({v.Subject} is not managed: its profile is removed)", pending, cancellationToken);
+                }
+
                 return;
             case CommandType.RemoveApp:
-                await QueueAsync(db, device, action, new JsonObject { ["bundleId"] = v.Subject }, reason, Automation, pending, AuditActor.System, cancellationToken);
+                await QueueDestructiveAsync(db, device, v, action, new JsonObject { ["bundleId"] = v.Subject }, reason, pending, cancellationToken);
+                return;
+            case CommandType.SelectiveWipe:
+                await QueueDestructiveAsync(db, device, v, action, new JsonObject(), reason, pending, cancellationToken);
                 return;
             default:
                 await QueueAsync(db, device, action, new JsonObject(), reason, Automation, pending, AuditActor.System, cancellationToken);
                 return;
+        }
+    }
+
+    private async Task QueueDestructiveAsync(MasqueDbContext db, Device device, DeviceViolation v, CommandType type, JsonObject payload, string reason,
+        List<DeviceCommand> pending, CancellationToken cancellationToken)
+    {
+        var subject = (payload["bundleId"] ?? payload["uuid"])?.GetValue<string>();
+        if (subject is not null && pending.Any(c => c.Type == type && PayloadSubject(c) == subject))
+        {
+            return; // already on its way
+        }
+
+        if (await brake.AdmitAsync(db, device.Id, cancellationToken))
+        {
+            await QueueAsync(db, device, type, payload, reason, Automation, pending, AuditActor.System, cancellationToken);
+        }
+        else
+        {
+            await brake.HoldAsync(db, device, v, type, payload.ToJsonString(PayloadJson), reason, cancellationToken);
         }
     }
 

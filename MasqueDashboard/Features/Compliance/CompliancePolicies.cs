@@ -19,6 +19,7 @@ public static class ViolationIds
     public const string DeviceJailbroken = "DEVICE-JAILBROKEN";
     public const string CheckInOverdue = "CHECKIN-OVERDUE";
     public const string UntrustedProvisioningProfile = "UNTRUSTED-PROVISIONING-PROFILE";
+    public const string AppNotFromCatalog = "APP-NOT-FROM-CATALOG";
 }
 
 /// <summary>The policies, by id. Each policy owns a set of violation ids.</summary>
@@ -42,6 +43,7 @@ public static class PolicyIds
         [
             ViolationIds.MasqueBundleHijack, ViolationIds.MasqueUrlSchemeHijack, ViolationIds.SignerRevoked,
             ViolationIds.SignerUntrustedEnterprise, ViolationIds.KnownMalwareHash, ViolationIds.UntrustedProvisioningProfile,
+            ViolationIds.AppNotFromCatalog,
         ],
         NotJailbroken => [ViolationIds.DeviceJailbroken],
         CheckIn => [ViolationIds.CheckInOverdue],

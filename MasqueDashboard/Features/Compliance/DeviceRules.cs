@@ -4,7 +4,9 @@ using MasqueDashboard.Features.Scanning;
 namespace MasqueDashboard.Features.Compliance;
 
 /// <summary>A rule an installed build or a device fails.</summary>
-public sealed record ViolationFact(string PolicyId, string RuleId, string Subject, string Detail);
+/// <param name="Managed">For an app: whether the device reported it managed (null: not said). iOS lets MDM remove managed apps only.</param>
+/// <param name="ProfileUuid">For an app: the provisioning profile it needs to launch, when reported.</param>
+public sealed record ViolationFact(string PolicyId, string RuleId, string Subject, string Detail, bool? Managed = null, string? ProfileUuid = null);
 
 /// <summary>A provisioning profile as a device reports it (PRODUCT.md §6; team and flag only from an agent).</summary>
 public sealed record ReportedProfile(string Uuid, string? Name, string? TeamId, DateTime? ExpiresAt, bool? ProvisionsAllDevices);
@@ -46,6 +48,8 @@ public sealed class FleetSnapshot
             .SelectMany(a => a.UrlSchemes.Select(s => (Scheme: s.ToLowerInvariant(), App: a)))
             .GroupBy(x => x.Scheme, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First().App, StringComparer.Ordinal);
+        BuildsByBundleId = catalog.PublishedBuilds.ToLookup(b => b.BundleId, StringComparer.Ordinal);
+        PublishedProfileUuids = catalog.PublishedBuilds.Select(b => b.ProfileUuid).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
     }
 
     public CatalogSnapshot Catalog { get; }
@@ -53,6 +57,12 @@ public sealed class FleetSnapshot
     public IReadOnlyDictionary<string, CatalogAppView> ByBundleId { get; }
 
     public IReadOnlyDictionary<string, CatalogAppView> ByScheme { get; }
+
+    /// <summary>The published builds (current and earlier versions) of each published app.</summary>
+    public ILookup<string, CatalogBuildView> BuildsByBundleId { get; }
+
+    /// <summary>The provisioning profiles of published builds: a profile of unknown team with one of these UUIDs is the catalog's.</summary>
+    public IReadOnlySet<string> PublishedProfileUuids { get; }
 
     /// <summary>The snapshot with one more revoked certificate: used inside a revocation's own transaction.</summary>
     public FleetSnapshot WithRevoked(string sha1) => new(Catalog with
@@ -72,7 +82,7 @@ public static class DeviceRules
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(snapshot);
         List<ViolationFact>? found = null;
-        void Add(string rule, string detail) => (found ??= []).Add(new(PolicyIds.NoMasqueApps, rule, app.BundleId, detail));
+        void Add(string rule, string detail) => (found ??= []).Add(new(PolicyIds.NoMasqueApps, rule, app.BundleId, detail, app.Managed, app.ProfileUuid));
 
         var named = $"{app.BundleId}{(app.Version is null ? "" : " " + app.Version)}";
         if (snapshot.ByBundleId.TryGetValue(app.BundleId, out var genuine) && app.TeamId is not null && app.TeamId != genuine.TeamId)
@@ -88,6 +98,11 @@ public static class DeviceRules
                 Add(ViolationIds.MasqueUrlSchemeHijack, $"{named} (team {app.TeamId ?? "unknown"}) claims the URL scheme \"{scheme}\" of the catalog app \"{owner.Name}\" ({owner.BundleId}, team {owner.TeamId}).");
                 break;
             }
+        }
+
+        if (genuine is not null && (app.TeamId is null || app.TeamId == genuine.TeamId) && NotPublished(app, genuine, snapshot) is { } differs)
+        {
+            Add(ViolationIds.AppNotFromCatalog, $"{named} carries the bundle id of the catalog app \"{genuine.Name}\" (team {genuine.TeamId}) but is not a build the catalog published: {differs}.");
         }
 
         if (app.SignerSha1 is not null && snapshot.Catalog.RevokedCertificateSha1s.Contains(app.SignerSha1))
@@ -144,7 +159,13 @@ public static class DeviceRules
         {
             foreach (var profile in device.Profiles)
             {
-                if (profile.TeamId is not null && !snapshot.Catalog.TrustedTeamIds.Contains(profile.TeamId))
+                if (profile.TeamId is null && !snapshot.PublishedProfileUuids.Contains(profile.Uuid))
+                {
+                    // What MDM's ProvisioningProfileList gives: no team. Only a profile a published catalog build embeds is known good.
+                    yield return new(PolicyIds.NoMasqueApps, ViolationIds.UntrustedProvisioningProfile, profile.Uuid,
+                        $"Provisioning profile \"{profile.Name ?? profile.Uuid}\" ({profile.Uuid}) reports no team, and no published catalog app is built with it.");
+                }
+                else if (profile.TeamId is not null && !snapshot.Catalog.TrustedTeamIds.Contains(profile.TeamId))
                 {
                     yield return new(PolicyIds.NoMasqueApps, ViolationIds.UntrustedProvisioningProfile, profile.Uuid,
                         $"Provisioning profile \"{profile.Name ?? profile.Uuid}\" ({profile.Uuid}) is from team {profile.TeamId}, which is not a trusted signer"
@@ -152,6 +173,44 @@ public static class DeviceRules
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// What sets an installed build with a catalog bundle id apart from every build the catalog published (PRODUCT.md §7):
+    /// a version never published, another distribution, or — when the device reports one — another signer. Null when it
+    /// matches a published build. Any version in the app's history counts, so a rollout of a new version raises nothing.
+    /// </summary>
+    public static string? NotPublished(AppBuild app, CatalogAppView genuine, FleetSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(genuine);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var published = snapshot.BuildsByBundleId[app.BundleId].ToList();
+        if (published.Count == 0)
+        {
+            return null; // the catalog knows nothing of its builds to compare with
+        }
+
+        var differences = new List<string>();
+        var versions = published.Select(b => b.Version).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        if (app.Version is not null && versions.Count > 0 && !versions.Contains(app.Version, StringComparer.Ordinal))
+        {
+            differences.Add($"version {app.Version} was never published (published: {string.Join(", ", versions.Take(10))})");
+        }
+
+        var distributions = published.Select(b => b.Distribution).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        if (app.Distribution is not null && distributions.Count > 0 && !distributions.Contains(app.Distribution, StringComparer.Ordinal))
+        {
+            differences.Add($"distribution {app.Distribution}, the catalog's is {string.Join(" or ", distributions)}");
+        }
+
+        var signers = published.SelectMany(b => b.SignerSha1s).Distinct(StringComparer.Ordinal).ToList();
+        if (app.SignerSha1 is not null && signers.Count > 0 && !signers.Contains(app.SignerSha1, StringComparer.Ordinal))
+        {
+            differences.Add($"signed by certificate {app.SignerSha1}, which signed no published build");
+        }
+
+        return differences.Count == 0 ? null : string.Join("; ", differences);
     }
 
     private static string[] CatalogSplit(string value) => value.Split(' ', StringSplitOptions.RemoveEmptyEntries);

@@ -8,14 +8,20 @@ namespace MasqueDashboard.Features.Compliance;
 /// <summary>
 /// Runs the escalation ladders and the overdue check-in rule between check-ins (PRODUCT.md §7): every
 /// <see cref="FleetOptions.EscalationInterval"/> of <see cref="TimeProvider"/> time, it re-evaluates the devices
-/// with a ladder step due and the devices that stopped checking in.
+/// with a ladder step due and the devices that stopped checking in, and expires the approvals nobody decided on.
 /// </summary>
-public sealed partial class EscalationWorker(IDbContextFactory<MasqueDbContext> contexts, FleetCache cache, FleetReevaluation fleet, ComplianceEngine engine, IOptions<FleetOptions> options,
-    TimeProvider time, ILogger<EscalationWorker> logger) : BackgroundService
+public sealed partial class EscalationWorker(IDbContextFactory<MasqueDbContext> contexts, FleetCache cache, FleetReevaluation fleet, ComplianceEngine engine, ApprovalExpiry approvals,
+    IOptions<FleetOptions> options, TimeProvider time, ILogger<EscalationWorker> logger) : BackgroundService
 {
-    /// <summary>One sweep: the devices with a step due or an overdue check-in, re-evaluated. Public for tests.</summary>
+    /// <summary>One sweep: expired approvals denied, the devices with a step due or an overdue check-in re-evaluated. Public for tests.</summary>
     public async Task<ReevaluationResult> SweepAsync(CancellationToken cancellationToken = default)
     {
+        var expired = await approvals.ExpireAsync(cancellationToken);
+        if (expired > 0)
+        {
+            LogExpired(logger, expired);
+        }
+
         var state = await cache.GetAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         var due = new HashSet<long>();
@@ -77,6 +83,9 @@ public sealed partial class EscalationWorker(IDbContextFactory<MasqueDbContext> 
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Escalation sweep: {Changed} of {Evaluated} devices changed")]
     private static partial void LogSwept(ILogger logger, int changed, int evaluated);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} full-wipe request(s) or held batch(es) expired as denied")]
+    private static partial void LogExpired(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Escalation sweep failed; the next tick tries again")]
     private static partial void LogFailed(ILogger logger, Exception exception);

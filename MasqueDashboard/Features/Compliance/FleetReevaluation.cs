@@ -59,6 +59,22 @@ public sealed class FleetReevaluation(IDbContextFactory<MasqueDbContext> context
         }
 
         var devices = await db.DeviceApps.AsNoTracking().Where(a => builds.Contains(a.AppBuildId)).Select(a => a.DeviceId).Distinct().ToListAsync(cancellationToken);
+        if (bundleIds.Count > 0)
+        {
+            // A profile reported without a team is judged by whether a published build embeds it: publishing or
+            // retiring an app changes that for the devices reporting its builds' profiles.
+            var profiles = await (from v in db.CatalogAppVersions
+                                  join a in db.CatalogApps on v.CatalogAppId equals a.Id
+                                  join sub in db.Submissions on v.SubmissionId equals sub.Id
+                                  where bundleIds.Contains(a.BundleId) && sub.ProfileUuid != null
+                                  select sub.ProfileUuid!).Distinct().Take(1_000).ToListAsync(cancellationToken);
+            foreach (var uuid in profiles)
+            {
+                var pattern = $"%\"uuid\":\"{uuid}\"%";
+                devices.AddRange(await db.Devices.AsNoTracking().Where(d => EF.Functions.Like(d.ProfilesJson, pattern)).Select(d => d.Id).ToListAsync(cancellationToken));
+            }
+        }
+
         foreach (var team in teams)
         {
             var pattern = $"%\"teamId\":\"{team}\"%";

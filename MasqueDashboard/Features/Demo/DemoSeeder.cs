@@ -131,6 +131,16 @@ public sealed class DemoSeeder(
             changed = true;
         }
 
+        // Demo submissions seeded before profiles were recorded: give them the profile the simulated fleet carries.
+        foreach (var stale in await db.Submissions.Where(x => x.UploaderId == Submission.DemoUploaderId && x.ProfileUuid == null && x.BundleId != null).ToListAsync(cancellationToken))
+        {
+            if (CatalogApps.FirstOrDefault(a => a.BundleId == stale.BundleId) is { } known)
+            {
+                stale.ProfileUuid = Fleet.Simulator.SimulatedProfile.InHouse($"{known.Name} In-House", CatalogTeamId, now).Uuid;
+                changed = true;
+            }
+        }
+
         if (!changed)
         {
             return;
@@ -163,6 +173,8 @@ public sealed class DemoSeeder(
         Version = app.Version,
         TeamId = CatalogTeamId,
         Distribution = "Enterprise",
+        // The in-house profile the simulated fleet carries for this app, so MDM-only devices (no team) see the catalog's profile.
+        ProfileUuid = Fleet.Simulator.SimulatedProfile.InHouse($"{app.Name} In-House", CatalogTeamId, now).Uuid,
         Verdict = Verdict.Clean,
         RiskScore = 0,
         UrlSchemes = " " + string.Join(' ', app.UrlSchemes) + " ",

@@ -158,11 +158,17 @@ public sealed class FleetSeeder(IDbContextFactory<MasqueDbContext> contexts, ICa
             }
         }
 
+        var attackerProfile = Fleet.Simulator.SimulatedProfile.InHouse("iOS In-House Distribution", AttackerTeam, now).Uuid;
         foreach (var app in snapshot.PublishedApps)
         {
-            var signer = Convert.ToHexStringLower(SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(app.TeamId + app.BundleId)));
-            wanted.Add((new(app.BundleId, app.Name, "1.0", app.TeamId, signer, "Enterprise", string.Join(' ', app.UrlSchemes), "", true, null, null), 1));
-            wanted.Add((new(app.BundleId, app.Name, "1.0", AttackerTeam, "e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7", "Enterprise", "", "", false, null, null), 2));
+            // The genuine build is the one the catalog published (version, signer, profile when the scan saw them).
+            var published = snapshot.PublishedBuilds.Where(b => b.BundleId == app.BundleId).OrderByDescending(b => b.SignerSha1s.Count).FirstOrDefault();
+            var version = published?.Version ?? "1.0";
+            var signer = (published is { SignerSha1s.Count: > 0 } ? published.SignerSha1s[0] : null) ?? Convert.ToHexStringLower(SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(app.TeamId + app.BundleId)));
+            wanted.Add((new(app.BundleId, app.Name, version, app.TeamId, signer, "Enterprise", string.Join(' ', app.UrlSchemes), "", true, published?.ProfileUuid, null), 1));
+            // The impostor is not managed (the user installed it): its lever is the attacker's provisioning profile.
+            wanted.Add((new(app.BundleId, app.Name, Fleet.Simulator.Scenarios.ImpostorVersion(version), AttackerTeam, "e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7", "Enterprise", "", "",
+                false, attackerProfile, null), 2));
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -177,7 +183,7 @@ public sealed class FleetSeeder(IDbContextFactory<MasqueDbContext> contexts, ICa
                 var build = new AppBuild
                 {
                     Key = keys[i], BundleId = a.BundleId, Name = a.Name, Version = a.Version, TeamId = a.TeamId, SignerSha1 = a.SignerSha1, Distribution = a.Distribution,
-                    UrlSchemes = a.UrlSchemes, Extensions = a.Extensions, Managed = a.Managed, FirstSeenUtc = now,
+                    UrlSchemes = a.UrlSchemes, Extensions = a.Extensions, Managed = a.Managed, ProfileUuid = a.ProfileUuid, Sha256 = a.Sha256, FirstSeenUtc = now,
                 };
                 db.AppBuilds.Add(build);
                 added.Add((build, wanted[i].Kind));

@@ -16,6 +16,8 @@ public sealed record WipeRequestBody(string? Reason);
 
 public sealed record WipeDecisionBody(bool? Approve, string? Comment);
 
+public sealed record HeldBatchDecisionBody(string? Comment);
+
 public sealed record PolicyUpdateBody(int? BasedOnVersion, string? Comment, PolicyDocument? Document);
 
 public static class DevicesApi
@@ -48,6 +50,14 @@ public static class DevicesApi
             .WithTags("Devices").WithName("RequestFullWipe").WithSummary("Asks for a full wipe; a second EMM administrator approves or denies it.");
         api.MapPost("/wipe-requests/{id:guid}/decision", DecideWipeAsync)
             .WithTags("Devices").WithName("DecideFullWipe").WithSummary("Approves or denies a full-wipe request (never the requester's own).");
+        api.MapGet("/held-batches", PendingBatchesAsync)
+            .WithTags("Devices").WithName("ListHeldBatches").WithSummary("The batches the mass-action brake holds, waiting for an EMM administrator.");
+        api.MapGet("/held-batches/{id:guid}", GetBatchAsync)
+            .WithTags("Devices").WithName("GetHeldBatch").WithSummary("One held batch with its commands and devices.");
+        api.MapPost("/held-batches/{id:guid}/release", ReleaseBatchAsync)
+            .WithTags("Devices").WithName("ReleaseHeldBatch").WithSummary("Queues a held batch's commands for the devices that still fail their rule.");
+        api.MapPost("/held-batches/{id:guid}/cancel", CancelBatchAsync)
+            .WithTags("Devices").WithName("CancelHeldBatch").WithSummary("Drops a held batch's commands.");
         api.MapGet("/compliance/policies", GetPoliciesAsync)
             .WithTags("Compliance").WithName("GetPolicies").WithSummary("The current compliance policies, their version and history.");
         api.MapPut("/compliance/policies", UpdatePoliciesAsync)
@@ -163,6 +173,21 @@ public static class DevicesApi
     {
         await fleet.DecideFullWipeAsync(http.User, id, body?.Approve ?? throw DomainException.Invalid("approve (true or false) is required."), body.Comment,
             http.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<IReadOnlyList<HeldBatchRow>>> PendingBatchesAsync(ClaimsPrincipal user, HeldBatchService batches, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await batches.PendingAsync(user, cancellationToken: cancellationToken));
+
+    private static async Task<Ok<HeldBatchRow>> GetBatchAsync(Guid id, ClaimsPrincipal user, HeldBatchService batches, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await batches.GetAsync(user, id, cancellationToken: cancellationToken));
+
+    private static async Task<Ok<HeldBatchRelease>> ReleaseBatchAsync(Guid id, HeldBatchDecisionBody? body, HttpContext http, HeldBatchService batches, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await batches.ReleaseAsync(http.User, id, body?.Comment, http.Connection.RemoteIpAddress?.ToString(), cancellationToken));
+
+    private static async Task<NoContent> CancelBatchAsync(Guid id, HeldBatchDecisionBody? body, HttpContext http, HeldBatchService batches, CancellationToken cancellationToken)
+    {
+        await batches.CancelAsync(http.User, id, body?.Comment, http.Connection.RemoteIpAddress?.ToString(), cancellationToken);
         return TypedResults.NoContent();
     }
 

@@ -56,6 +56,16 @@ public static class FleetDisplay
 
     public static string YesNo(bool value) => value ? "Yes" : "No";
 
+    /// <summary>A configured duration in words: "20 minutes", "72 hours", "3 days".</summary>
+    public static string Duration(TimeSpan span) => span switch
+    {
+        { TotalDays: >= 2 } when span.TotalDays == Math.Floor(span.TotalDays) => $"{span.TotalDays:0} days",
+        { TotalHours: >= 2 } when span.TotalHours == Math.Floor(span.TotalHours) => $"{span.TotalHours:0} hours",
+        { TotalHours: 1 } => "1 hour",
+        { TotalMinutes: >= 2 } when span.TotalMinutes == Math.Floor(span.TotalMinutes) => $"{span.TotalMinutes:0} minutes",
+        _ => span.ToString("c", CultureInfo.InvariantCulture),
+    };
+
     /// <summary>
     /// For an installed build that carries a catalog app's bundle id under another team: the sentence that sets it
     /// beside its genuine twin. Null for an app without findings, without a catalog twin, or signed by the twin's own

@@ -64,6 +64,12 @@ public sealed record CountBy(string Key, int Count);
 /// <param name="MasqueDetections">Masque violations (MASQUE-*) that began on devices that day.</param>
 public sealed record FleetDay(DateOnly Day, int Compliant, int NonCompliant, int Quarantined, int MasqueDetections);
 
+/// <summary>What waits for one EMM administrator: full wipes someone else requested, and held batches.</summary>
+public sealed record PendingApprovals(int Wipes, int HeldBatches)
+{
+    public int Total => Wipes + HeldBatches;
+}
+
 public sealed record FleetStats(int Total, int Compliant, int NonCompliant, int Quarantined, IReadOnlyList<CountBy> OsVersions, IReadOnlyList<CountBy> Violations, int PendingWipes);
 
 /// <summary>The fleet as EMM administrators and auditors see it, and the actions people take on devices (PRODUCT.md §6, §7).</summary>
@@ -185,6 +191,20 @@ public sealed class FleetService(
             throw DomainException.NotFound($"{ids.Count - devices.Count} of the chosen devices no longer exist.");
         }
 
+        if (type == CommandType.RemoveApp)
+        {
+            // iOS lets MDM remove managed apps only: a RemoveApp for an app a device reported unmanaged is never sent.
+            var unmanaged = await (from a in db.DeviceApps
+                                   join b in db.AppBuilds on a.AppBuildId equals b.Id
+                                   where ids.Contains(a.DeviceId) && b.BundleId == bundleId && b.Managed == false
+                                   select a.DeviceId).Distinct().CountAsync(cancellationToken);
+            if (unmanaged > 0)
+            {
+                throw DomainException.Invalid($"{bundleId} is not managed on {unmanaged} of the chosen device(s), and iOS lets MDM remove managed apps only. "
+                    + "Block the device's network; the compliance engine removes the provisioning profile the app needs.");
+            }
+        }
+
         foreach (var device in devices)
         {
             await engine.QueueAsync(db, device, type, payload.DeepClone().AsObject(), reason, actor.Name, null, actor, cancellationToken);
@@ -291,6 +311,23 @@ public sealed class FleetService(
             .Select(x => new EscalationDue(x.v.DeviceId, x.Owner, x.v.RuleId, x.v.Subject, x.Row.NextStep!, x.Row.NextStepAtUtc!.Value))
             .ToList();
         return new QuarantineOverview(await RowsAsync(db, page, cancellationToken), total, wipes.Select(x => WipeRow(x.w, x.d)).ToList(), escalations);
+    }
+
+    /// <summary>
+    /// What <paramref name="by"/> may act on now: pending full wipes they did not request (two-person rule) if they
+    /// approve wipes, and held batches if they manage the fleet. The app bar's badge.
+    /// </summary>
+    public async Task<PendingApprovals> PendingApprovalsAsync(ClaimsPrincipal by, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(by);
+        await authorization.RequireAsync(by, Capabilities.CanReadFleet);
+        var userId = by.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
+        var approves = (await authorization.AuthorizeAsync(by, Capabilities.CanApproveWipes)).Succeeded;
+        var manages = (await authorization.AuthorizeAsync(by, Capabilities.CanManageFleet)).Succeeded;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var wipes = approves ? await db.FullWipeRequests.CountAsync(w => w.Status == FullWipeStatus.Pending && w.RequestedById != userId, cancellationToken) : 0;
+        var batches = manages ? await db.HeldBatches.CountAsync(b => b.Status == HeldBatchStatus.Pending, cancellationToken) : 0;
+        return new PendingApprovals(wipes, batches);
     }
 
     public async Task<FleetStats> StatsAsync(ClaimsPrincipal by, CancellationToken cancellationToken = default)

@@ -61,6 +61,10 @@ public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<Appli
 
     public DbSet<FleetDailyStat> FleetDailyStats => Set<FleetDailyStat>();
 
+    public DbSet<HeldBatch> HeldBatches => Set<HeldBatch>();
+
+    public DbSet<HeldCommand> HeldCommands => Set<HeldCommand>();
+
     public DbSet<Features.Audit.Siem.SiemSinkSettings> SiemSinkSettings => Set<Features.Audit.Siem.SiemSinkSettings>();
 
     public DbSet<Features.Audit.Siem.SiemCheckpoint> SiemCheckpoints => Set<Features.Audit.Siem.SiemCheckpoint>();
@@ -91,6 +95,7 @@ public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<Appli
             e.Property(x => x.Hash).HasMaxLength(64);
             e.HasIndex(x => x.OccurredAtUtc);
             e.HasIndex(x => new { x.Action, x.OccurredAtUtc });
+            e.HasIndex(x => x.Target); // a device's evidence, a submission's history
             e.HasIndex(x => new { x.Actor, x.OccurredAtUtc });
             e.HasIndex(x => new { x.ActorId, x.Action });
             e.HasIndex(x => new { x.ClientIp, x.OccurredAtUtc });
@@ -144,6 +149,7 @@ public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<Appli
             e.Property(x => x.Version).HasMaxLength(64);
             e.Property(x => x.TeamId).HasMaxLength(32);
             e.Property(x => x.Distribution).HasMaxLength(32);
+            e.Property(x => x.ProfileUuid).HasMaxLength(64);
             e.HasIndex(x => x.PackageSha256);
             e.HasIndex(x => new { x.UploaderId, x.UploadedAtUtc });
             e.HasIndex(x => new { x.Status, x.StatusChangedAtUtc });
@@ -334,6 +340,7 @@ public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<Appli
             e.Property(x => x.Detail).HasMaxLength(2000);
             e.HasIndex(x => new { x.DeviceId, x.Status });
             e.HasIndex(x => new { x.Status, x.QueuedAtUtc });
+            e.HasIndex(x => new { x.RequestedBy, x.QueuedAtUtc }); // the mass-action brake's window
             e.Ignore(x => x.IsPending);
         });
 
@@ -360,6 +367,31 @@ public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<Appli
             e.Property(x => x.DecisionComment).HasMaxLength(2000);
             e.HasIndex(x => new { x.Status, x.RequestedAtUtc });
             e.HasIndex(x => x.DeviceId);
+        });
+
+        builder.Entity<HeldBatch>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.RuleIds).HasMaxLength(1000);
+            e.Property(x => x.Limit).HasMaxLength(200);
+            e.Property(x => x.Reason).HasMaxLength(1000);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.DecidedBy).HasMaxLength(256);
+            e.Property(x => x.DecisionComment).HasMaxLength(2000);
+            e.HasIndex(x => new { x.Status, x.HeldAtUtc });
+        });
+
+        builder.Entity<HeldCommand>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Type).HasConversion<string>().HasMaxLength(24);
+            e.Property(x => x.Payload).HasMaxLength(4000);
+            e.Property(x => x.RuleId).HasMaxLength(64);
+            e.Property(x => x.Reason).HasMaxLength(1000);
+            e.Property(x => x.Subject).HasMaxLength(256);
+            e.HasOne<HeldBatch>().WithMany().HasForeignKey(x => x.BatchId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Device>().WithMany().HasForeignKey(x => x.DeviceId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => new { x.BatchId, x.DeviceId });
         });
 
         builder.Entity<FleetDailyStat>(e =>

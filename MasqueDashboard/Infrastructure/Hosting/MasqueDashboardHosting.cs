@@ -198,6 +198,10 @@ public static class MasqueDashboardHosting
             .PostConfigure(o => o.Simulator.Enabled ??= environment.IsDevelopment())
             .Validate(o => o.MaxCheckInBytes is >= 4096 and <= 64 * 1024 * 1024, "Fleet:MaxCheckInBytes must be between 4 KiB and 64 MiB.")
             .Validate(o => o.EscalationInterval >= TimeSpan.FromSeconds(1) && o.EscalationInterval <= TimeSpan.FromDays(40), "Fleet:EscalationInterval must be between one second and 40 days.")
+            .Validate(o => o.Brake.MaxDevices is >= 1 and <= 100_000, "Fleet:Brake:MaxDevices must be between 1 and 100,000.")
+            .Validate(o => o.Brake.Window >= TimeSpan.FromMinutes(1) && o.Brake.Window <= TimeSpan.FromDays(40), "Fleet:Brake:Window must be between a minute and 40 days.")
+            .Validate(o => o.ApprovalExpiry >= TimeSpan.FromMinutes(1) && o.ApprovalExpiry <= TimeSpan.FromDays(40), "Fleet:ApprovalExpiry must be between a minute and 40 days.")
+            .Validate(o => o.Simulator.MdmOnlyPercent is >= 0 and <= 100, "Fleet:Simulator:MdmOnlyPercent must be between 0 and 100.")
             .Validate(o => o.Simulator.DeviceCount is >= 0 and <= 100_000, "Fleet:Simulator:DeviceCount must be between 0 and 100,000.")
             .Validate(o => o.Simulator.CheckInInterval >= TimeSpan.FromSeconds(1), "Fleet:Simulator:CheckInInterval must be at least one second.")
             .Validate(o => string.IsNullOrEmpty(o.Simulator.TargetUrl) || Uri.TryCreate(o.Simulator.TargetUrl, UriKind.Absolute, out _), "Fleet:Simulator:TargetUrl must be an absolute URL.")
@@ -205,13 +209,16 @@ public static class MasqueDashboardHosting
         services.AddSingleton<FleetCache>();
         services.AddSingleton<FleetNotifier>();
         services.AddSingleton<CheckInWriter>();
+        services.AddSingleton<MassActionBrake>();
         services.AddSingleton<ComplianceEngine>();
+        services.AddScoped<HeldBatchService>();
         services.AddSingleton<FleetReevaluation>();
         services.AddScoped<DeviceContractService>();
         services.AddScoped<FleetService>();
         services.AddScoped<PolicyService>();
         services.AddScoped<FleetSeeder>();
         services.AddScoped<Features.Signers.ICertificateRevocationListener, FleetRevocationListener>();
+        services.AddSingleton<ApprovalExpiry>();
         services.AddSingleton<EscalationWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<EscalationWorker>());
         services.AddOptions<FleetRetentionOptions>()

@@ -63,11 +63,18 @@ public sealed class MasqueCampaignTests : IClassFixture<SimulatorAppFactory>
         Assert.All(hit, d => Assert.Equal(ComplianceState.Quarantined, d.Compliance));
         var violations = await app.WithDbAsync(db => db.DeviceViolations.AsNoTracking().Where(v => ids.Contains(v.DeviceId)).ToListAsync());
         var commands = await app.WithDbAsync(db => db.DeviceCommands.AsNoTracking().Where(c => ids.Contains(c.DeviceId)).ToListAsync());
+        // MDM-only devices report no signer: the impostor is still found, as not the catalog's build.
+        var mdmOnly = app.Simulator.Devices.Where(d => d.MdmOnly && ids.Contains(d.DeviceId!.Value)).Select(d => d.DeviceId!.Value).ToHashSet();
+        Assert.NotEmpty(mdmOnly);
+        Assert.Contains(ViolationIds.AppNotFromCatalog, result.RuleIds);
+        var attackerProfile = SimulatedProfile.InHouse("iOS In-House Distribution", Scenarios.AttackerTeamId, app.Time.GetUtcNow().UtcDateTime).Uuid;
         foreach (var id in ids)
         {
-            Assert.Contains(violations, v => v.DeviceId == id && v.RuleId == ViolationIds.MasqueBundleHijack && v.Subject == Bank);
-            var removal = Assert.Single(commands, c => c.DeviceId == id && c.Type == CommandType.RemoveApp);
-            Assert.Equal(Bank, ComplianceEngine.PayloadSubject(removal));
+            Assert.Contains(violations, v => v.DeviceId == id && v.RuleId == (mdmOnly.Contains(id) ? ViolationIds.AppNotFromCatalog : ViolationIds.MasqueBundleHijack) && v.Subject == Bank);
+            // The impostor is not managed: iOS would refuse RemoveApp, so its provisioning profile goes instead.
+            Assert.DoesNotContain(commands, c => c.DeviceId == id && c.Type == CommandType.RemoveApp);
+            var removal = Assert.Single(commands, c => c.DeviceId == id && c.Type == CommandType.RemoveProfile);
+            Assert.Equal(attackerProfile, ComplianceEngine.PayloadSubject(removal));
             Assert.Equal(CommandStatus.Sent, removal.Status);
             Assert.Equal(CommandStatus.Sent, Assert.Single(commands, c => c.DeviceId == id && c.Type == CommandType.BlockNetwork).Status);
         }
@@ -87,7 +94,7 @@ public sealed class MasqueCampaignTests : IClassFixture<SimulatorAppFactory>
         violations = await app.WithDbAsync(db => db.DeviceViolations.AsNoTracking().Where(v => ids.Contains(v.DeviceId)).ToListAsync());
         commands = await app.WithDbAsync(db => db.DeviceCommands.AsNoTracking().Where(c => ids.Contains(c.DeviceId)).ToListAsync());
         Assert.DoesNotContain(violations, v => PolicyIds.RulesOf(PolicyIds.NoMasqueApps).Contains(v.RuleId));
-        Assert.All(commands.Where(c => c.Type is CommandType.RemoveApp or CommandType.BlockNetwork), c => Assert.Equal(CommandStatus.Acknowledged, c.Status));
+        Assert.All(commands.Where(c => c.Type is CommandType.RemoveProfile or CommandType.BlockNetwork), c => Assert.Equal(CommandStatus.Acknowledged, c.Status));
         var devices = await app.WithDbAsync(db => db.Devices.AsNoTracking().Where(d => released.Contains(d.Id)).ToListAsync());
         Assert.All(devices, d => Assert.Equal(ComplianceState.Compliant, d.Compliance));
         Assert.All(released, id => Assert.Equal(CommandStatus.Sent, Assert.Single(commands, c => c.DeviceId == id && c.Type == CommandType.UnblockNetwork).Status));

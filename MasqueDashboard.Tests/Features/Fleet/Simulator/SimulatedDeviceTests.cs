@@ -19,7 +19,7 @@ public sealed class SimulatedDeviceTests
     {
         var device = FleetGenerator.Device(1, 0, []);
         device.Install(Impostor);
-        var remove = Command(CommandType.RemoveApp, new JsonObject { ["bundleId"] = Impostor.BundleId });
+        var remove = Command(CommandType.RemoveProfile, new JsonObject { ["uuid"] = Impostor.Profile!.Uuid });
         var block = Command(CommandType.BlockNetwork, []);
         var first = device.NextCheckIn(0);
         Assert.Contains(first.ProvisioningProfiles!, p => p!.TeamId == Scenarios.AttackerTeamId);
@@ -62,6 +62,45 @@ public sealed class SimulatedDeviceTests
         var result = Assert.Single(device.NextCheckIn(0).CommandResults!);
         Assert.Equal("Error", result!.Status);
         Assert.Contains("com.example.nothere", result.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Like_iOS_a_device_refuses_to_remove_an_unmanaged_app_and_loses_it_with_its_profile()
+    {
+        var device = FleetGenerator.Device(1, 5, [Genuine]);
+        device.Install(Impostor);
+        var removeApp = Command(CommandType.RemoveApp, new JsonObject { ["bundleId"] = Impostor.BundleId });
+
+        device.Apply(device.NextCheckIn(0), Answer(removeApp), Now);
+
+        Assert.Contains(device.Snapshot().Apps, a => a == Impostor);
+        var refused = Assert.Single(device.NextCheckIn(0).CommandResults!);
+        Assert.Equal(("Error", true), (refused!.Status, refused.Detail!.Contains("not managed", StringComparison.Ordinal)));
+
+        var removeProfile = Command(CommandType.RemoveProfile, new JsonObject { ["uuid"] = Impostor.Profile!.Uuid });
+        device.Apply(device.NextCheckIn(0), Answer(removeProfile), Now);
+
+        var next = device.NextCheckIn(0);
+        Assert.DoesNotContain(next.InstalledApps!, a => a!.BundleId == Impostor.BundleId);
+        Assert.DoesNotContain(next.ProvisioningProfiles!, p => p!.Uuid == Impostor.Profile.Uuid);
+        Assert.Equal("Acknowledged", next.CommandResults!.Single(r => r!.CommandId == removeProfile.CommandId)!.Status);
+    }
+
+    [Fact]
+    public void An_MDM_only_device_reports_no_team_or_signer_for_apps_and_no_team_for_profiles()
+    {
+        var fleet = FleetGenerator.Generate(2014, 200, [Genuine with { SignerSha1 = "1111111111111111111111111111111111111111" }], mdmOnlyPercent: 30);
+        var mdmOnly = fleet.Count(d => d.MdmOnly);
+        Assert.InRange(mdmOnly, 40, 80);
+        Assert.Equal(0, FleetGenerator.Generate(2014, 200, [Genuine], mdmOnlyPercent: 0).Count(d => d.MdmOnly));
+
+        var device = fleet.First(d => d.MdmOnly);
+        device.Install(Impostor);
+        var body = device.NextCheckIn(0);
+        Assert.All(body.InstalledApps!, a => Assert.Equal((null, null), (a!.TeamId, a.SignerSha1)));
+        Assert.All(body.ProvisioningProfiles!, p => Assert.Null(p!.TeamId));
+        Assert.Contains(body.InstalledApps!, a => a!.BundleId == Impostor.BundleId && a.Managed == false && a.ProfileUuid == Impostor.Profile!.Uuid);
+        Assert.Contains(fleet.First(d => !d.MdmOnly).NextCheckIn(0).InstalledApps!, a => a!.TeamId is not null);
     }
 
     [Fact]

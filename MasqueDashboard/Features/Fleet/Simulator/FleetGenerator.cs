@@ -51,15 +51,18 @@ public static class FleetGenerator
     public static IReadOnlyList<string> ModelNames { get; } = Models.Select(m => m.Model).ToList();
 
     /// <summary><paramref name="count"/> devices from <paramref name="seed"/>, each with 20–40 App Store apps and the catalog apps.</summary>
-    public static IReadOnlyList<SimulatedDevice> Generate(int seed, int count, IReadOnlyList<SimulatedApp> catalogApps)
+    /// <param name="mdmOnlyPercent">The share of devices (0–100) managed by MDM alone, reporting no team or signer.</param>
+    public static IReadOnlyList<SimulatedDevice> Generate(int seed, int count, IReadOnlyList<SimulatedApp> catalogApps, int mdmOnlyPercent = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentNullException.ThrowIfNull(catalogApps);
-        return Enumerable.Range(0, count).Select(i => Device(seed, i, catalogApps)).ToList();
+        ArgumentOutOfRangeException.ThrowIfNegative(mdmOnlyPercent);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(mdmOnlyPercent, 100);
+        return Enumerable.Range(0, count).Select(i => Device(seed, i, catalogApps, mdmOnlyPercent)).ToList();
     }
 
     /// <summary>Device number <paramref name="index"/> of the fleet of <paramref name="seed"/>.</summary>
-    public static SimulatedDevice Device(int seed, int index, IReadOnlyList<SimulatedApp> catalogApps)
+    public static SimulatedDevice Device(int seed, int index, IReadOnlyList<SimulatedApp> catalogApps, int mdmOnlyPercent = 0)
     {
         ArgumentNullException.ThrowIfNull(catalogApps);
         var random = new Random(unchecked((seed * 1_000_003) ^ (index * 7_919) ^ 0x5eed));
@@ -76,7 +79,9 @@ public static class FleetGenerator
         var store = AppStoreApps.All.ToArray();
         random.Shuffle(store);
         var apps = store.Take(random.Next(MinAppStoreApps, MaxAppStoreApps + 1)).OrderBy(a => a.Name, StringComparer.Ordinal).Concat(catalogApps);
-        return new SimulatedDevice(udid, serial, model.Model, owner, os, supervised, container, apps);
+        // Drawn apart from the device's other facts, so the share changes which devices are MDM-only and nothing else.
+        var mdmOnly = new Random(unchecked((seed * 104_729) ^ (index * 15_485_863) ^ 0x4D444D)).Next(100) < mdmOnlyPercent;
+        return new SimulatedDevice(udid, serial, model.Model, owner, os, supervised, container, apps, mdmOnly);
     }
 
     /// <summary>The oldest iOS a model ran; null for a model the generator does not know.</summary>

@@ -335,7 +335,7 @@ public sealed partial class FleetSimulator(
         }
 
         var (_, catalogApps) = await LoadCatalogAsync(cancellationToken);
-        var fleet = FleetGenerator.Generate(Settings.Seed, Settings.DeviceCount, catalogApps);
+        var fleet = FleetGenerator.Generate(Settings.Seed, Settings.DeviceCount, catalogApps, Settings.MdmOnlyPercent);
         devices = fleet;
         await Parallel.ForEachAsync(fleet, new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrency, CancellationToken = cancellationToken }, async (device, ct) =>
         {
@@ -467,9 +467,18 @@ public sealed partial class FleetSimulator(
         var apps = snapshot.PublishedApps
             .OrderBy(a => a.BundleId, StringComparer.Ordinal)
             .Select(a => new SimulatedApp(a.BundleId, a.Name, builds.GetValueOrDefault(a.BundleId)?.CurrentVersion, a.TeamId, builds.GetValueOrDefault(a.BundleId)?.Signer,
-                SimulatedApp.Enterprise, a.UrlSchemes, Managed: true, SimulatedProfile.InHouse($"{a.Name} In-House", a.TeamId, now)))
+                SimulatedApp.Enterprise, a.UrlSchemes, Managed: true, CatalogProfile(snapshot, a, builds.GetValueOrDefault(a.BundleId)?.CurrentVersion, now)))
             .ToList();
         return (snapshot, apps);
+    }
+
+    /// <summary>The profile a catalog app's published build embeds (as scanned), else a stable in-house stand-in.</summary>
+    private static SimulatedProfile CatalogProfile(CatalogSnapshot snapshot, CatalogAppView app, string? version, DateTime now)
+    {
+        var stand = SimulatedProfile.InHouse($"{app.Name} In-House", app.TeamId, now);
+        var scanned = snapshot.PublishedBuilds.Where(b => b.BundleId == app.BundleId && b.ProfileUuid is not null)
+            .OrderByDescending(b => b.Version == version).Select(b => b.ProfileUuid).FirstOrDefault();
+        return scanned is null ? stand : stand with { Uuid = scanned };
     }
 
     private void RequireEnabled()

@@ -107,11 +107,12 @@ public static class Scenarios
     {
         var genuine = catalogApps.OrderBy(a => a.BundleId, StringComparer.Ordinal).FirstOrDefault();
         var victim = genuine ?? AppStoreApps.Find(FallbackVictimBundleId)!;
-        var impostor = new SimulatedApp(victim.BundleId, victim.Name, victim.Version, AttackerTeamId, AttackerSignerSha1, SimulatedApp.Enterprise,
+        // The attacker cannot know which version the catalog published: an MDM that sees no signer still sees that.
+        var impostor = new SimulatedApp(victim.BundleId, victim.Name, ImpostorVersion(victim.Version), AttackerTeamId, AttackerSignerSha1, SimulatedApp.Enterprise,
             victim.UrlSchemes, Managed: false, AttackerProfile(nowUtc));
         List<string> rules = genuine is null
             ? [ViolationIds.SignerUntrustedEnterprise, ViolationIds.UntrustedProvisioningProfile]
-            : [ViolationIds.MasqueBundleHijack, ViolationIds.SignerUntrustedEnterprise, ViolationIds.UntrustedProvisioningProfile];
+            : [ViolationIds.MasqueBundleHijack, ViolationIds.SignerUntrustedEnterprise, ViolationIds.UntrustedProvisioningProfile, ViolationIds.AppNotFromCatalog];
         var summary = genuine is null
             ? $"The catalog is empty: a fake \"{victim.Name}\" ({victim.BundleId}) signed by {AttackerTeamId} replaced the App Store app."
             : $"A fake \"{victim.Name}\" ({victim.BundleId}) signed by {AttackerTeamId} replaced the catalog app.";
@@ -159,6 +160,9 @@ public static class Scenarios
             : $"\"Timesheet (legacy build)\" signed by certificate {sha1} (team {team}) installed. It is not revoked yet: revoke it (Signers, or POST /api/v1/signers/{sha1}/revoke) to watch the cascade.";
         return new(summary, rules, d => !d.Carries(a => a.BundleId == LegacyAppBundleId && a.SignerSha1 == sha1), _ => true, d => d.Install(app));
     }
+
+    /// <summary>The impostor's version: the genuine one with a patch level the catalog never published.</summary>
+    public static string ImpostorVersion(string? genuine) => $"{genuine ?? "1.0"}.99";
 
     private static SimulatedProfile AttackerProfile(DateTime nowUtc) => SimulatedProfile.InHouse("iOS In-House Distribution", AttackerTeamId, nowUtc);
 }

@@ -24,16 +24,19 @@ public sealed record SimulatedDeviceView(
     ComplianceState? Compliance,
     IReadOnlyList<string> Violations,
     DateTime? LastCheckInAtUtc,
-    string? LastError);
+    string? LastError,
+    bool MdmOnly = false);
 
 /// <summary>
 /// One simulated iOS device with an on-device agent: its facts and inventory, its enrolment, and the commands it has
 /// run. It obeys commands as a device would (PRODUCT.md §6, DOMAIN.md §6) and answers each once, in its next check-in.
 /// </summary>
 /// <remarks>
-/// Simplifications, on purpose: an in-house app's provisioning profile is reported while an app that needs it is
-/// installed, so removing the app removes the profile; <c>RemoveApp</c> removes the app whether or not it is managed
-/// (a real iOS refuses unmanaged apps); <c>RemoveProfile</c> removes the profile and the apps that need it.
+/// As iOS does: <c>RemoveApp</c> removes managed apps only and answers <c>Error</c> for an app the user installed;
+/// <c>RemoveProfile</c> removes a provisioning profile, and the apps that need it no longer launch (the simulator
+/// removes them). Simplification, on purpose: an in-house app's profile is reported while an app that needs it is
+/// installed, so removing the app removes the profile. An MDM-only device reports what Apple's MDM protocol gives:
+/// no team id or signer for apps, no team for profiles.
 /// </remarks>
 public sealed class SimulatedDevice
 {
@@ -59,8 +62,9 @@ public sealed class SimulatedDevice
     private string? lastError;
 
     public SimulatedDevice(string udid, string serialNumber, string model, string owner, string osVersion, bool supervised, bool containerEnabled,
-        IEnumerable<SimulatedApp> apps)
+        IEnumerable<SimulatedApp> apps, bool mdmOnly = false)
     {
+        MdmOnly = mdmOnly;
         ArgumentException.ThrowIfNullOrWhiteSpace(udid);
         ArgumentNullException.ThrowIfNull(apps);
         (Udid, SerialNumber, Model, Owner) = (udid, serialNumber, model, owner);
@@ -70,6 +74,9 @@ public sealed class SimulatedDevice
     }
 
     public string Udid { get; }
+
+    /// <summary>Managed by MDM alone: its check-ins carry no team id or signer (PRODUCT.md §7, inventory without signer data).</summary>
+    public bool MdmOnly { get; }
 
     public string SerialNumber { get; }
 
@@ -155,8 +162,9 @@ public sealed class SimulatedDevice
             lastSequence = Math.Max(lastSequence + 1, notBefore);
             return new CheckInRequest(
                 lastSequence, osVersion, supervised, jailbroken, containerEnabled,
-                apps.Select(a => a.ToContract()).ToList(),
-                apps.Select(a => a.Profile).OfType<SimulatedProfile>().DistinctBy(p => p.Uuid).Select(p => p.ToContract()).ToList(),
+                apps.Select(a => MdmOnly ? a.ToContract() with { TeamId = null, SignerSha1 = null } : a.ToContract()).ToList(),
+                apps.Select(a => a.Profile).OfType<SimulatedProfile>().DistinctBy(p => p.Uuid)
+                    .Select(p => MdmOnly ? p.ToContract() with { TeamId = null, ProvisionsAllDevices = null } : p.ToContract()).ToList(),
                 unsent.Values.ToList());
         }
     }
@@ -265,7 +273,7 @@ public sealed class SimulatedDevice
         lock (sync)
         {
             return new(Udid, SerialNumber, Model, Owner, osVersion, supervised, containerEnabled, jailbroken, network, DeviceId, lastSequence,
-                apps.ToList(), unsent.Keys.ToList(), notifications.ToList(), compliance, violations, lastCheckInAtUtc, lastError);
+                apps.ToList(), unsent.Keys.ToList(), notifications.ToList(), compliance, violations, lastCheckInAtUtc, lastError, MdmOnly);
         }
     }
 
@@ -292,7 +300,9 @@ public sealed class SimulatedDevice
             case CommandType.RemoveApp:
                 return Text(command.Payload, "bundleId") is not { } bundleId
                     ? Error(command, "The command names no bundleId.")
-                    : Remove(command, a => a.BundleId == bundleId, $"No app with bundle id {bundleId} is installed.");
+                    : apps.Exists(a => a.BundleId == bundleId && !a.Managed)
+                        ? Error(command, $"{bundleId} is not managed: iOS lets MDM remove managed apps only.")
+                        : Remove(command, a => a.BundleId == bundleId, $"No app with bundle id {bundleId} is installed.");
             case CommandType.RemoveProfile:
                 return (Text(command.Payload, "uuid") ?? Text(command.Payload, "profileUuid")) is not { } uuid
                     ? Error(command, "The command names no profile uuid.")

@@ -57,6 +57,10 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ProfileUuid")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("PublishedAtUtc")
                         .HasColumnType("TEXT");
 
@@ -763,6 +767,114 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("FullWipeRequests");
                 });
 
+            modelBuilder.Entity("MasqueDashboard.Features.Compliance.HeldBatch", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CommandCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("DecidedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecisionComment")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DeviceCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("HeldAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastHeldAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Limit")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("QueuedCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RuleIds")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status", "HeldAtUtc");
+
+                    b.ToTable("HeldBatches");
+                });
+
+            modelBuilder.Entity("MasqueDashboard.Features.Compliance.HeldCommand", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("BatchId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DeviceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("HeldAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RuleId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeviceId");
+
+                    b.HasIndex("BatchId", "DeviceId");
+
+                    b.ToTable("HeldCommands");
+                });
+
             modelBuilder.Entity("MasqueDashboard.Features.Compliance.PolicyVersion", b =>
                 {
                     b.Property<int>("Version")
@@ -1066,6 +1178,8 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("DeviceId", "Status");
+
+                    b.HasIndex("RequestedBy", "QueuedAtUtc");
 
                     b.HasIndex("Status", "QueuedAtUtc");
 
@@ -1424,6 +1538,21 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("MasqueDashboard.Features.Catalog.CatalogApp", null)
                         .WithMany("Versions")
                         .HasForeignKey("CatalogAppId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MasqueDashboard.Features.Compliance.HeldCommand", b =>
+                {
+                    b.HasOne("MasqueDashboard.Features.Compliance.HeldBatch", null)
+                        .WithMany()
+                        .HasForeignKey("BatchId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("MasqueDashboard.Features.Fleet.Device", null)
+                        .WithMany()
+                        .HasForeignKey("DeviceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
