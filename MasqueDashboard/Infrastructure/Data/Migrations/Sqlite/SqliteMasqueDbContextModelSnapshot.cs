@@ -331,6 +331,8 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("OccurredAtUtc");
 
+                    b.HasIndex("Target");
+
                     b.HasIndex("Action", "OccurredAtUtc");
 
                     b.HasIndex("Actor", "OccurredAtUtc");
