@@ -284,4 +284,23 @@ public sealed class AuditExportTests : IDisposable
 
         return rows;
     }
+
+    [Fact]
+    public async Task The_register_of_files_handed_out_lists_every_export_newest_first_to_audit_readers_only()
+    {
+        await SeedAsync();
+        var auditor = await app.ForAsync(await app.CreateUserAsync("register@exports.test", Roles.Auditor));
+        var exports = app.App.CreateAsyncScope().ServiceProvider.GetRequiredService<AuditExportService>();
+        var csv = await exports.ExportAsync(auditor, null, new AuditQuery(), AuditExportFormat.Csv, Stream.Null, Guid.NewGuid());
+        app.Time.Advance(TimeSpan.FromMinutes(1));
+        var json = await exports.ExportAsync(auditor, null, new AuditQuery(Actor: "alice"), AuditExportFormat.Json, Stream.Null, Guid.NewGuid());
+
+        var register = await exports.HistoryAsync(auditor, 0, 20);
+
+        Assert.Equal(2, register.TotalCount);
+        Assert.Equal([json.Id, csv.Id], register.Items.Select(x => x.Id).ToList());
+        Assert.Equal(json.Sha256, register.Items[0].Sha256);
+        var developer = await app.ForAsync(await app.CreateUserAsync("dev@exports.test", Roles.Developer));
+        await Assert.ThrowsAsync<MasqueDashboard.Infrastructure.DomainException>(() => exports.HistoryAsync(developer, 0, 20));
+    }
 }

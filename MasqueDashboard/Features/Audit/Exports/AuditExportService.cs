@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Threading.Channels;
+using MasqueDashboard.Features.Users;
 using MasqueDashboard.Infrastructure;
 using MasqueDashboard.Infrastructure.Data;
 using MasqueDashboard.Infrastructure.Security;
@@ -154,6 +155,17 @@ public sealed class AuditExportService(IDbContextFactory<MasqueDbContext> contex
         });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Every file handed out (trail exports, reports, device evidence), newest first: the register an auditor re-checks files against.</summary>
+    public async Task<Paged<AuditExport>> HistoryAsync(ClaimsPrincipal by, int page, int pageSize, CancellationToken cancellationToken = default)
+    {
+        await authorization.RequireAsync(by, Capabilities.CanReadAudit);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var size = Math.Clamp(pageSize, 1, 200);
+        var items = await db.AuditExports.AsNoTracking().OrderByDescending(x => x.ExportedAtUtc).ThenBy(x => x.Id)
+            .Skip(Math.Max(0, page) * size).Take(size).ToListAsync(cancellationToken);
+        return new Paged<AuditExport>(items, await db.AuditExports.CountAsync(cancellationToken));
     }
 
     /// <summary>The manifest JSON of an earlier export, exactly as stored.</summary>
