@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text.Json;
@@ -91,7 +92,7 @@ public sealed class AuditExportService(IDbContextFactory<MasqueDbContext> contex
             switch (format)
             {
                 case AuditExportFormat.Csv:
-                    rows = await AuditExportWriters.WriteCsvAsync(hashing, ReadAsync(query, head.Sequence, cancellationToken), cancellationToken);
+                    rows = await AuditExportWriters.WriteCsvAsync(hashing, SlicesAsync(query, head.Sequence, Utf8Rows.Read, cancellationToken), cancellationToken);
                     break;
                 case AuditExportFormat.Xlsx:
                     rows = AuditExportWriters.WriteXlsx(hashing, Read(query, head.Sequence));
@@ -183,14 +184,26 @@ public sealed class AuditExportService(IDbContextFactory<MasqueDbContext> contex
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    /// <summary>
-    /// Matching events up to <paramref name="headSequence"/>, oldest first. Decoding rows is the export's largest cost
-    /// (about three quarters of it), so <see cref="Readers"/> readers on other threads each read every
-    /// <see cref="Readers"/>-th slice of <see cref="SliceSize"/> sequence numbers while the caller writes the file,
-    /// and the slices are handed over in order. Each reader holds at most one finished slice and the one it is
-    /// reading, so memory stays flat however long the trail is.
-    /// </summary>
+    /// <summary>Matching events up to <paramref name="headSequence"/>, oldest first, as events (JSON, PDF).</summary>
     internal async IAsyncEnumerable<AuditEvent> ReadAsync(AuditQuery query, long headSequence, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var slice in SlicesAsync(query, headSequence, ReadEvents, cancellationToken))
+        {
+            foreach (var e in slice)
+            {
+                yield return e;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Matching events up to <paramref name="headSequence"/>, oldest first, in slices of <paramref name="decode"/>d rows.
+    /// Decoding rows is the export's largest cost, so <see cref="Readers"/> readers on other threads each read every
+    /// <see cref="Readers"/>-th slice of <see cref="SliceSize"/> sequence numbers while the caller writes the file, and
+    /// the slices are handed over in order. Each reader holds at most one finished slice and the one it is reading,
+    /// so memory stays flat however long the trail is.
+    /// </summary>
+    internal async IAsyncEnumerable<TSlice> SlicesAsync<TSlice>(AuditQuery query, long headSequence, Func<DbCommand, TSlice> decode, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         long first;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
@@ -208,13 +221,13 @@ public sealed class AuditExportService(IDbContextFactory<MasqueDbContext> contex
         var slices = (headSequence - first + SliceSize) / SliceSize;
         var readers = (int)Math.Min(Readers, slices);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var channels = new Channel<AuditEvent[]>[readers];
+        var channels = new Channel<TSlice>[readers];
         var tasks = new Task[readers];
         for (var r = 0; r < readers; r++)
         {
-            var channel = channels[r] = Channel.CreateBounded<AuditEvent[]>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+            var channel = channels[r] = Channel.CreateBounded<TSlice>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
             var reader = r;
-            tasks[r] = Task.Run(() => ReadSlicesAsync(query, first, headSequence, reader, readers, channel.Writer, stop.Token), CancellationToken.None);
+            tasks[r] = Task.Run(() => ReadSlicesAsync(query, first, headSequence, reader, readers, decode, channel.Writer, stop.Token), CancellationToken.None);
         }
 
         try
@@ -228,10 +241,7 @@ public sealed class AuditExportService(IDbContextFactory<MasqueDbContext> contex
                     yield break;
                 }
 
-                foreach (var e in await channel.Reader.ReadAsync(cancellationToken))
-                {
-                    yield return e;
-                }
+                yield return await channel.Reader.ReadAsync(cancellationToken);
             }
         }
         finally
@@ -244,18 +254,18 @@ public sealed class AuditExportService(IDbContextFactory<MasqueDbContext> contex
 
     /// <summary>
     /// Reads slices <paramref name="reader"/>, + <paramref name="readers"/>, … of the range after <paramref name="first"/>,
-    /// each as one array (empty when nothing in it matches) so the consumer can count slices. EF builds each slice's
+    /// each decoded whole (empty when nothing in it matches) so the consumer can count slices. EF builds each slice's
     /// command (the filters are exactly the trail's) and the rows are read straight off the data reader: materialising
     /// entities through EF cost as much as the rest of the export together. Completes <paramref name="output"/>, with
     /// the error if one occurs.
     /// </summary>
-    private async Task ReadSlicesAsync(AuditQuery query, long first, long headSequence, int reader, int readers, ChannelWriter<AuditEvent[]> output, CancellationToken cancellationToken)
+    private async Task ReadSlicesAsync<TSlice>(AuditQuery query, long first, long headSequence, int reader, int readers, Func<DbCommand, TSlice> decode,
+        ChannelWriter<TSlice> output, CancellationToken cancellationToken)
     {
         try
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             await db.Database.OpenConnectionAsync(cancellationToken);
-            var rows = new List<AuditEvent>(SliceSize);
             for (var from = first + (reader * SliceSize); from <= headSequence; from += readers * SliceSize)
             {
                 var (low, high) = (from, Math.Min(headSequence, from + SliceSize - 1));
@@ -264,28 +274,7 @@ public sealed class AuditExportService(IDbContextFactory<MasqueDbContext> contex
                     .OrderBy(e => e.Sequence)
                     .Select(e => new { e.Sequence, e.OccurredAtUtc, e.Actor, e.ActorId, e.Action, e.Target, e.Details, e.ClientIp, e.PreviousHash, e.Hash })
                     .CreateDbCommand();
-                await using (var data = await command.ExecuteReaderAsync(cancellationToken))
-                {
-                    while (data.Read())
-                    {
-                        rows.Add(new AuditEvent
-                        {
-                            Sequence = data.GetInt64(0),
-                            OccurredAtUtc = StoredTime(data.GetString(1)),
-                            Actor = data.GetString(2),
-                            ActorId = data.IsDBNull(3) ? null : data.GetString(3),
-                            Action = data.GetString(4),
-                            Target = data.IsDBNull(5) ? null : data.GetString(5),
-                            Details = data.GetString(6),
-                            ClientIp = data.IsDBNull(7) ? null : data.GetString(7),
-                            PreviousHash = data.GetString(8),
-                            Hash = data.GetString(9),
-                        });
-                    }
-                }
-
-                await output.WriteAsync([.. rows], cancellationToken);
-                rows.Clear();
+                await output.WriteAsync(decode(command), cancellationToken);
             }
 
             output.Complete();
@@ -294,6 +283,31 @@ public sealed class AuditExportService(IDbContextFactory<MasqueDbContext> contex
         {
             output.Complete(e);
         }
+    }
+
+    /// <summary>A slice's rows as events (the columns in <see cref="AuditExportWriters.Columns"/> order).</summary>
+    private static AuditEvent[] ReadEvents(DbCommand command)
+    {
+        using var data = command.ExecuteReader();
+        var rows = new List<AuditEvent>(SliceSize);
+        while (data.Read())
+        {
+            rows.Add(new AuditEvent
+            {
+                Sequence = data.GetInt64(0),
+                OccurredAtUtc = StoredTime(data.GetString(1)),
+                Actor = data.GetString(2),
+                ActorId = data.IsDBNull(3) ? null : data.GetString(3),
+                Action = data.GetString(4),
+                Target = data.IsDBNull(5) ? null : data.GetString(5),
+                Details = data.GetString(6),
+                ClientIp = data.IsDBNull(7) ? null : data.GetString(7),
+                PreviousHash = data.GetString(8),
+                Hash = data.GetString(9),
+            });
+        }
+
+        return [.. rows];
     }
 
     /// <summary>

@@ -70,25 +70,28 @@ internal static class AuditExportWriters
     /// <summary>CSV injection (OWASP): a text cell starting with <c>= + - @</c>, tab or CR gets a leading apostrophe, so a spreadsheet opens it as text.</summary>
     internal static readonly CsvWriterOptions CsvOptions = CsvWriterOptions.Default with { Injection = CsvInjection.Escape };
 
-    public static async Task<long> WriteCsvAsync(Stream output, IAsyncEnumerable<AuditEvent> events, CancellationToken cancellationToken)
+    /// <summary>Writes slices of UTF-8 rows (<see cref="Utf8Rows"/>) as CSV, returning each slice's buffers once written.</summary>
+    public static async Task<long> WriteCsvAsync(Stream output, IAsyncEnumerable<Utf8Rows> slices, CancellationToken cancellationToken)
     {
         await using var csv = CsvWriter.Create(output, CsvOptions, leaveOpen: true);
         await csv.WriteRecordAsync(Columns, cancellationToken);
         long rows = 0;
-        await foreach (var e in events.WithCancellation(cancellationToken))
+        await foreach (var slice in slices.WithCancellation(cancellationToken))
         {
-            csv.WriteField(e.Sequence.ToString(CultureInfo.InvariantCulture));
-            csv.WriteField(Time(e.OccurredAtUtc));
-            csv.WriteField(e.Actor);
-            csv.WriteField(e.ActorId);
-            csv.WriteField(e.Action);
-            csv.WriteField(e.Target);
-            csv.WriteField(e.Details);
-            csv.WriteField(e.ClientIp);
-            csv.WriteField(e.PreviousHash);
-            csv.WriteField(e.Hash);
-            await csv.EndRecordAsync(cancellationToken);
-            rows++;
+            using (slice)
+            {
+                for (var row = 0; row < slice.Count; row++)
+                {
+                    for (var column = 0; column < Utf8Rows.Columns; column++)
+                    {
+                        csv.WriteField(slice.Field(row, column));
+                    }
+
+                    await csv.EndRecordAsync(cancellationToken);
+                }
+
+                rows += slice.Count;
+            }
         }
 
         await csv.FlushAsync(cancellationToken);
