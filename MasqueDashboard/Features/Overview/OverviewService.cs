@@ -112,21 +112,20 @@ public sealed class OverviewService(IDbContextFactory<MasqueDbContext> contexts,
         ArgumentNullException.ThrowIfNull(db);
         var today = time.GetUtcNow().UtcDateTime.Date;
         var from = today.AddDays(-(SignInDays - 1));
-        string[] actions = [AuditActions.LoginSucceeded, AuditActions.LoginFailed, AuditActions.LockedOut];
-        var counts = await db.AuditEvents.AsNoTracking()
-            .Where(e => e.OccurredAtUtc >= from && actions.Contains(e.Action))
-            .GroupBy(e => new { e.OccurredAtUtc.Date, e.Action })
-            .Select(g => new { g.Key.Date, g.Key.Action, Count = g.Count() })
-            .ToListAsync(cancellationToken);
+        // One range count per day and outcome: each reads only the (Action, OccurredAtUtc) index, where grouping by
+        // the date of each of a million events' times would compute and sort every one of them.
+        var days = Enumerable.Range(0, SignInDays).Select(i => from.AddDays(i)).ToList();
+        var result = new List<SignInDay>(SignInDays);
+        foreach (var day in days)
+        {
+            var next = day.AddDays(1);
+            async Task<int> CountAsync(string action) =>
+                await db.AuditEvents.CountAsync(e => e.Action == action && e.OccurredAtUtc >= day && e.OccurredAtUtc < next, cancellationToken);
+            result.Add(new SignInDay(DateOnly.FromDateTime(day),
+                await CountAsync(AuditActions.LoginSucceeded), await CountAsync(AuditActions.LoginFailed), await CountAsync(AuditActions.LockedOut)));
+        }
 
-        return Enumerable.Range(0, SignInDays)
-            .Select(i => from.AddDays(i))
-            .Select(day => new SignInDay(
-                DateOnly.FromDateTime(day),
-                counts.Where(c => c.Date == day && c.Action == AuditActions.LoginSucceeded).Sum(c => c.Count),
-                counts.Where(c => c.Date == day && c.Action == AuditActions.LoginFailed).Sum(c => c.Count),
-                counts.Where(c => c.Date == day && c.Action == AuditActions.LockedOut).Sum(c => c.Count)))
-            .ToList();
+        return result;
     }
 
     private async Task<AuditSummary> AuditSummaryAsync(MasqueDbContext db, CancellationToken cancellationToken)

@@ -37,9 +37,11 @@ public static class CommandLine
                                   Time a full scan of a ~50 MB .ipa (built when --file is absent) against
                                   sha256sum + unzip -t of the same file; report the ratio and peak memory
                                   growth, and append them to the report file. Run it in a Release build.
-          bench fleet [--devices N] [--apps-per-device K] [--runs R] [--report docs/BENCHMARKS.md]
+          bench fleet [--devices N] [--apps-per-device K] [--runs R] [--week-devices W] [--report docs/BENCHMARKS.md]
                                   On a temporary database: seed N devices (default 100,000) × K apps (40), then
-                                  time a full fleet re-evaluation and the revocation lookup (bars 5 s and 1 s).
+                                  time a full fleet re-evaluation and the revocation lookup (bars 5 s and 1 s),
+                                  then a simulated week of W devices (10,000) checking in every 15 minutes with
+                                  retention pruning, and the table sizes after it.
           bench checkin [--devices N] [--seconds S] [--concurrency C] [--apps K] [--report docs/BENCHMARKS.md]
                                   On a temporary database and a loopback server: check-ins per second with K apps
                                   (40) each, p50/p99 latency and a reconciliation of what was stored.
@@ -224,9 +226,9 @@ public static class CommandLine
 
     private static Task<int> BenchFleetAsync(IServiceProvider services, CliArguments args, TextWriter output)
     {
-        args.AllowOnly("devices", "apps-per-device", "runs", "report");
+        args.AllowOnly("devices", "apps-per-device", "runs", "week-devices", "report");
         return FleetBenchmark.RunFleetAsync(Number(args, "devices", 100_000, 1, 1_000_000), Number(args, "apps-per-device", 40, 1, 200),
-            Number(args, "runs", 3, 1, 20), args.Optional("report"), output);
+            Number(args, "runs", 3, 1, 20), Number(args, "week-devices", 10_000, 1, 1_000_000), args.Optional("report"), output);
     }
 
     private static Task<int> BenchCheckInAsync(IServiceProvider services, CliArguments args, TextWriter output)

@@ -288,6 +288,7 @@ public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<Appli
             e.HasIndex(x => new { x.Compliance, x.LastCheckInAtUtc });
             e.HasIndex(x => x.LastCheckInAtUtc);
             e.HasIndex(x => x.OsVersionKey);
+            e.HasIndex(x => x.OsVersion); // the overview's iOS versions chart reads only this index
             e.HasIndex(x => x.Owner);
         });
 
@@ -353,7 +354,7 @@ public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<Appli
             e.Property(x => x.Detail).HasMaxLength(2000);
             e.HasIndex(x => new { x.DeviceId, x.RuleId, x.Subject }).IsUnique();
             e.HasIndex(x => new { x.PolicyId, x.StepsApplied, x.SinceUtc });
-            e.HasIndex(x => x.RuleId);
+            e.HasIndex(x => new { x.RuleId, x.DeviceId }); // devices per rule (the overview) from the index alone
         });
 
         builder.Entity<FullWipeRequest>(e =>

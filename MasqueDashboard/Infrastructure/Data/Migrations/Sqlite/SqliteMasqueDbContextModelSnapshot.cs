@@ -690,7 +690,7 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("RuleId");
+                    b.HasIndex("RuleId", "DeviceId");
 
                     b.HasIndex("DeviceId", "RuleId", "Subject")
                         .IsUnique();
@@ -1061,6 +1061,8 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("LastCheckInAtUtc");
+
+                    b.HasIndex("OsVersion");
 
                     b.HasIndex("OsVersionKey");
 
