@@ -87,7 +87,7 @@ internal static class AuditExportBenchmark
         if (reportPath is not null)
         {
             BenchmarkReport.Append(reportPath, "Audit export (`bench export`)",
-                "CSV export of the whole trail (synthetic events with a valid chain, `demo seed --events`) on a fresh SQLite file, through the export service (keyset batches of 5,000, CsvHelper with formula neutralising, SHA-256 of the file, manifest and audit event), median of the runs, against `sqlite3 -csv` writing the same rows and columns to a file. Peak growth: the process's working set during our export. Bar (PRODUCT.md §12): ≤ 1.5× sqlite3, flat memory (< 64 MB growth).",
+                "CSV export of the whole trail (synthetic events with a valid chain, `demo seed --events`) on a fresh SQLite file, through the export service (slices read by two threads, CsvHelper with formula neutralising, SHA-256 of the file, manifest and audit event), median of the runs, against `sqlite3 -csv` writing the same rows and columns to a file. Peak growth: the process's working set during our export. Bar (PRODUCT.md §12): ≤ 1.5× sqlite3, flat memory (< 64 MB growth).",
                 "| when | machine | events | file | ours | sqlite3 -csv | ratio | peak growth | bar |\n|---|---|---|---|---|---|---|---|---|",
                 string.Create(CultureInfo.InvariantCulture,
                     $"| {BenchmarkReport.Now()} | {BenchmarkReport.Machine()} | {manifest.RowCount:N0} | {manifest.Bytes / 1048576.0:0} MiB | {ourMs:0} ms | {(floor.Count > 0 ? $"{floorMs:0} ms" : "not on PATH")} | {(floor.Count > 0 ? $"{ratio:0.00}×" : "-")} | {peakGrowth / 1048576.0:0.0} MB | {verdict} |"));
