@@ -38,6 +38,13 @@ public sealed class AuditExportEndToEndTests(BrowserFixture browser)
         Assert.Equal(rows.Count, manifest.RootElement.GetProperty("rowCount").GetInt64());
         Assert.All(rows, r => Assert.Contains(auditor, r[2], StringComparison.Ordinal));
         Assert.Equal(download.SuggestedFilename, manifest.RootElement.GetProperty("fileName").GetString());
+
+        // A row opens the event's drawer with the hash that chains it, the same hash as in the file.
+        await page.GetByTestId("audit-grid").GetByText("auth.login.succeeded").First.ClickAsync();
+        var drawer = page.GetByTestId("event-drawer");
+        await Assertions.Expect(drawer.GetByTestId("event-hash")).ToBeVisibleAsync();
+        var hash = await drawer.GetByTestId("event-hash").TextContentAsync();
+        Assert.Contains(rows, r => r[9] == hash);
         await page.Context.CloseAsync();
     }
 }

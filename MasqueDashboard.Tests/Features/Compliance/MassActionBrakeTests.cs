@@ -58,6 +58,24 @@ public sealed class MassActionBrakeTests : IDisposable
             "A false positive: the certificate is fine", "127.0.0.1"));
 
     [Fact]
+    public async Task Open_pages_and_the_approval_badge_hear_of_a_batch_held_by_a_revocation()
+    {
+        await app.PublishAsync("com.example.bank", "Example Bank");
+        await AddCarriersAsync(30);
+        var heard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        app.App.GetRequiredService<FleetNotifier>().Changed += () =>
+        {
+            heard.TrySetResult();
+            return Task.CompletedTask;
+        };
+
+        await RevokeCorpSignerAsync();
+
+        Assert.Equal(1, await app.WithDbAsync(db => db.HeldBatches.CountAsync()));
+        await heard.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task A_revocation_reaching_1000_devices_removes_the_app_from_at_most_the_threshold_and_holds_the_rest_in_one_batch()
     {
         await app.PublishAsync("com.example.bank", "Example Bank");
