@@ -69,22 +69,33 @@ public sealed class AuditExportTests : IDisposable
         Assert.Equal("test.keep", manifest.GetProperty("filters").GetProperty("action").GetString());
     }
 
-    [Fact]
-    public async Task Time_range_target_and_details_text_filter_the_export()
+    [Theory]
+    [InlineData("json")]
+    [InlineData("csv")]
+    public async Task Time_range_target_and_details_text_filter_the_export(string format)
     {
         await SeedAsync();
         using var client = await AuditorAsync();
         var now = app.Time.GetUtcNow();
 
-        var inRange = await client.GetStringAsync($"api/v1/audit/events?format=json&action=test.&from={now.AddMinutes(-1):O}&to={now.AddMinutes(1):O}".Replace("+", "%2B", StringComparison.Ordinal));
-        var outOfRange = await client.GetStringAsync($"api/v1/audit/events?format=json&action=test.&to={now.AddMinutes(-1):yyyy-MM-ddTHH:mm:ssZ}");
-        var byTarget = await client.GetStringAsync("api/v1/audit/events?format=json&target=device:4");
-        var byText = await client.GetStringAsync("api/v1/audit/events?format=json&text=needle");
+        // Each answer as rows of (action, target), whatever the format.
+        async Task<List<(string Action, string Target)>> RowsAsync(string query)
+        {
+            var body = await client.GetStringAsync($"api/v1/audit/events?format={format}&{query}");
+            return format == "json"
+                ? JsonDocument.Parse(body).RootElement.EnumerateArray().Select(e => (e.GetProperty("action").GetString()!, e.GetProperty("target").GetString()!)).ToList()
+                : ParseCsv(body).Skip(1).Select(r => (r[4], r[5])).ToList();
+        }
 
-        Assert.Equal(5, JsonDocument.Parse(inRange).RootElement.GetArrayLength());
-        Assert.Equal(0, JsonDocument.Parse(outOfRange).RootElement.GetArrayLength());
-        Assert.Equal("test.other", Assert.Single(JsonDocument.Parse(byTarget).RootElement.EnumerateArray()).GetProperty("action").GetString());
-        Assert.Equal("device:3", Assert.Single(JsonDocument.Parse(byText).RootElement.EnumerateArray()).GetProperty("target").GetString());
+        var inRange = await RowsAsync($"action=test.&from={now.AddMinutes(-1):O}&to={now.AddMinutes(1):O}".Replace("+", "%2B", StringComparison.Ordinal));
+        var outOfRange = await RowsAsync($"action=test.&to={now.AddMinutes(-1):yyyy-MM-ddTHH:mm:ssZ}");
+        var byTarget = await RowsAsync("target=device:4");
+        var byText = await RowsAsync("text=needle");
+
+        Assert.Equal(5, inRange.Count);
+        Assert.Empty(outOfRange);
+        Assert.Equal("test.other", Assert.Single(byTarget).Action);
+        Assert.Equal("device:3", Assert.Single(byText).Target);
     }
 
     [Fact]
