@@ -102,7 +102,7 @@ internal static class FleetBenchmark
     /// bulk by SQLite itself), with <see cref="FleetRetention"/> pruning at the end of each day as it would hourly.
     /// Bar: after the week the check-in table holds at most the retention period's check-ins (plus the seed's).
     /// The first <paramref name="devices"/> devices of the fleet check in (<c>--week-devices</c>, 10,000 by default:
-    /// a week of 100,000 devices is 67 million rows, an hour of writing on this machine, for the same bound).
+    /// a week of 100,000 devices is 67 million rows and about half an hour of writing on 2 cores, for the same bound).
     /// </summary>
     private static async Task<bool> SimulateWeekAsync(IServiceProvider services, string database, int devices, string? reportPath, TextWriter output)
     {
