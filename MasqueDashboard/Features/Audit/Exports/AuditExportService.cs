@@ -22,8 +22,6 @@ public sealed class AuditExportService(IDbContextFactory<MasqueDbContext> contex
     /// <summary>PdfPig builds a document in memory, so a PDF holds at most this many events (the note in it and in the manifest says so).</summary>
     public const int PdfRowCap = 2_000;
 
-    internal const int BatchSize = 5_000;
-
     /// <summary>Sequence numbers per slice a reader reads in one query and hands over as one array.</summary>
     internal const int SliceSize = 2_000;
 
@@ -95,7 +93,8 @@ public sealed class AuditExportService(IDbContextFactory<MasqueDbContext> contex
                     rows = await AuditExportWriters.WriteCsvAsync(hashing, SlicesAsync(query, head.Sequence, Utf8Rows.Read, cancellationToken), cancellationToken);
                     break;
                 case AuditExportFormat.Xlsx:
-                    rows = AuditExportWriters.WriteXlsx(hashing, Read(query, head.Sequence));
+                    // MiniExcel pulls an IEnumerable and writes synchronously: the same slices, waited for on this thread.
+                    rows = AuditExportWriters.WriteXlsx(hashing, ReadAsync(query, head.Sequence, cancellationToken).ToBlockingEnumerable(cancellationToken));
                     break;
                 case AuditExportFormat.Pdf:
                     note = matching > PdfRowCap
@@ -346,31 +345,5 @@ public sealed class AuditExportService(IDbContextFactory<MasqueDbContext> contex
 
         return new DateTime(Digits(text, 0, 4), Digits(text, 5, 2), Digits(text, 8, 2), Digits(text, 11, 2), Digits(text, 14, 2), Digits(text, 17, 2), DateTimeKind.Utc)
             .AddTicks(fraction);
-    }
-
-    /// <summary>As <see cref="ReadAsync"/>, synchronously, for writers (MiniExcel) that pull an <see cref="IEnumerable{T}"/>.</summary>
-    internal IEnumerable<AuditEvent> Read(AuditQuery query, long headSequence)
-    {
-        using var db = contexts.CreateDbContext();
-        long after = 0;
-        while (true)
-        {
-            var from = after;
-            var batch = query.Apply(db.AuditEvents.AsNoTracking())
-                .Where(e => e.Sequence > from && e.Sequence <= headSequence)
-                .OrderBy(e => e.Sequence).Take(BatchSize)
-                .ToList();
-            foreach (var e in batch)
-            {
-                yield return e;
-            }
-
-            if (batch.Count < BatchSize)
-            {
-                yield break;
-            }
-
-            after = batch[^1].Sequence;
-        }
     }
 }
