@@ -61,11 +61,16 @@ public sealed class AuditTrailService(IDbContextFactory<MasqueDbContext> context
         ArgumentNullException.ThrowIfNull(query);
         await authorization.RequireAsync(by, Capabilities.CanReadAudit);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var events = query.Apply(db.AuditEvents.AsNoTracking());
+        return await NewestFirstAsync(query.Apply(db.AuditEvents.AsNoTracking()), query.Page, query.PageSize, cancellationToken);
+    }
+
+    /// <summary>One page (of at most 500) of <paramref name="events"/>, newest first, with how many there are in all.</summary>
+    internal static async Task<Paged<AuditEvent>> NewestFirstAsync(IQueryable<AuditEvent> events, int page, int pageSize, CancellationToken cancellationToken)
+    {
         var total = await events.CountAsync(cancellationToken);
-        var pageSize = Math.Clamp(query.PageSize, 1, 500);
+        var size = Math.Clamp(pageSize, 1, 500);
         var items = await events.OrderByDescending(e => e.Sequence)
-            .Skip(Math.Max(0, query.Page) * pageSize).Take(pageSize)
+            .Skip(Math.Max(0, page) * size).Take(size)
             .ToListAsync(cancellationToken);
         return new Paged<AuditEvent>(items, total);
     }

@@ -116,12 +116,7 @@ public sealed class LoginAuditService(IDbContextFactory<MasqueDbContext> context
             events = events.Where(e => e.ClientIp != null && e.ClientIp.StartsWith(ip));
         }
 
-        var total = await events.CountAsync(cancellationToken);
-        var pageSize = Math.Clamp(query.PageSize, 1, 500);
-        var items = await events.OrderByDescending(e => e.Sequence)
-            .Skip(Math.Max(0, query.Page) * pageSize).Take(pageSize)
-            .ToListAsync(cancellationToken);
-        return new Paged<AuditEvent>(items, total);
+        return await AuditTrailService.NewestFirstAsync(events, query.Page, query.PageSize, cancellationToken);
     }
 
     /// <summary>Open alerts (newest first), then the most recently acknowledged ones.</summary>
