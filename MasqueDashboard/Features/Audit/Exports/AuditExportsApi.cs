@@ -48,6 +48,15 @@ public static class AuditExportsApi
         return app;
     }
 
+    /// <summary>Tells the downloader which manifest proves the file (every file the product hands out has one).</summary>
+    public static void NameManifest(HttpResponse response, AuditExportManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(manifest);
+        response.Headers[ExportIdHeader] = manifest.Id.ToString();
+        response.Headers[Sha256Header] = manifest.Sha256;
+    }
+
     /// <summary>The console's download URL for the trail's current filters.</summary>
     public static string DownloadUrl(AuditQuery query, AuditExportFormat format, Guid exportId)
     {
@@ -83,8 +92,7 @@ public static class AuditExportsApi
         {
             var manifest = await exports.ExportAsync(user, context.Connection.RemoteIpAddress?.ToString(), query, kind, file, id ?? Guid.NewGuid(), cancellationToken);
             file.Position = 0;
-            context.Response.Headers[ExportIdHeader] = manifest.Id.ToString();
-            context.Response.Headers[Sha256Header] = manifest.Sha256;
+            NameManifest(context.Response, manifest);
             return TypedResults.Stream(file, manifest.ContentType, manifest.FileName);
         }
         catch

@@ -21,8 +21,7 @@ public static class AuditReportDownloads
                 }
 
                 var (csv, manifest) = await reports.ExportCsvAsync(user, context.Connection.RemoteIpAddress?.ToString(), report, Date(from, "from"), Date(to, "to"), id ?? Guid.NewGuid(), ct);
-                context.Response.Headers[Exports.AuditExportsApi.ExportIdHeader] = manifest.Id.ToString();
-                context.Response.Headers[Exports.AuditExportsApi.Sha256Header] = manifest.Sha256;
+                Exports.AuditExportsApi.NameManifest(context.Response, manifest);
                 return TypedResults.File(csv, "text/csv", manifest.FileName);
             })
             .RequireAuthorization()

@@ -71,6 +71,7 @@ public sealed class AuditReportService(IDbContextFactory<MasqueDbContext> contex
         }
 
         var report = await RunAsync(by, kind, fromUtc, toUtc, cancellationToken);
+        var actor = AuditActor.From(by, clientIp);
         using var buffer = new MemoryStream();
         await WriteCsvAsync(report, buffer, cancellationToken);
         var bytes = buffer.ToArray();
@@ -78,9 +79,9 @@ public sealed class AuditReportService(IDbContextFactory<MasqueDbContext> contex
         var period = kind == AuditReportKind.SeparationOfDuties ? new Exports.AuditExportFilters(null, null, null, null, null, null) : new Exports.AuditExportFilters(fromUtc, toUtc, null, null, null, null);
         var manifest = new Exports.AuditExportManifest(exportId, $"{kind}-{exportedAt:yyyyMMdd-HHmmss}-{exportId.ToString("N")[..8]}.csv", "csv", "text/csv",
             period, report.Rows.Count, report.Rows.Count, bytes.Length, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), head,
-            AuditActor.From(by, clientIp).Name, exportedAt,
+            actor.Name, exportedAt,
             report.Truncated ? $"This report holds the first {RowCap:N0} rows: narrow the period for the rest." : null, kind.ToString());
-        await exports.RecordAsync(AuditActor.From(by, clientIp), AuditActions.ReportExported, Exports.AuditExportFormat.Csv, manifest, cancellationToken);
+        await exports.RecordAsync(actor, AuditActions.ReportExported, Exports.AuditExportFormat.Csv, manifest, cancellationToken);
         return (bytes, manifest);
     }
 

@@ -104,13 +104,11 @@ public sealed class DeviceEvidenceService(IDbContextFactory<MasqueDbContext> con
             events, truncated, head, AuditChain.ToStoredTime(time.GetUtcNow()));
     }
 
-    /// <summary>Writes the evidence to <paramref name="output"/>, then stores its manifest and a <c>device.evidence.exported</c> event.</summary>
-    public async Task<AuditExportManifest> ExportAsync(ClaimsPrincipal by, string? clientIp, long deviceId, EvidenceFormat format, Stream output, Guid exportId, CancellationToken cancellationToken = default)
+    /// <summary>The evidence as a file (at most <see cref="Cap"/> commands and events each), its manifest stored and a <c>device.evidence.exported</c> event written.</summary>
+    public async Task<(byte[] File, AuditExportManifest Manifest)> ExportAsync(ClaimsPrincipal by, string? clientIp, long deviceId, EvidenceFormat format, Guid exportId, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(output);
         var evidence = await BuildAsync(by, deviceId, cancellationToken);
         var bytes = format == EvidenceFormat.Pdf ? Pdf(evidence) : JsonSerializer.SerializeToUtf8Bytes(evidence, Json);
-        await output.WriteAsync(bytes, cancellationToken);
         var extension = format.ToString().ToLowerInvariant();
         var actor = AuditActor.From(by, clientIp);
         var manifest = new AuditExportManifest(exportId,
@@ -121,7 +119,7 @@ public sealed class DeviceEvidenceService(IDbContextFactory<MasqueDbContext> con
             Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), evidence.ChainHead, actor.Name, evidence.GeneratedAtUtc,
             evidence.Truncated ? $"This file holds the first {Cap:N0} commands and events of each kind." : null, "DeviceEvidence");
         await exports.RecordAsync(actor, AuditActions.EvidenceExported, format == EvidenceFormat.Pdf ? AuditExportFormat.Pdf : AuditExportFormat.Json, manifest, cancellationToken);
-        return manifest;
+        return (bytes, manifest);
     }
 
     internal static Guid? CommandIdOf(string details)

@@ -38,10 +38,8 @@ public static class DeviceEvidenceApi
     private static async Task<IResult> ExportAsync(long id, string? format, Guid? exportId, HttpContext context, ClaimsPrincipal user, DeviceEvidenceService evidence, CancellationToken cancellationToken)
     {
         var kind = DeviceEvidenceService.ParseFormat(format);
-        using var buffer = new MemoryStream();
-        var manifest = await evidence.ExportAsync(user, context.Connection.RemoteIpAddress?.ToString(), id, kind, buffer, exportId ?? Guid.NewGuid(), cancellationToken);
-        context.Response.Headers[AuditExportsApi.ExportIdHeader] = manifest.Id.ToString();
-        context.Response.Headers[AuditExportsApi.Sha256Header] = manifest.Sha256;
-        return TypedResults.File(buffer.ToArray(), manifest.ContentType, manifest.FileName);
+        var (file, manifest) = await evidence.ExportAsync(user, context.Connection.RemoteIpAddress?.ToString(), id, kind, exportId ?? Guid.NewGuid(), cancellationToken);
+        AuditExportsApi.NameManifest(context.Response, manifest);
+        return TypedResults.File(file, manifest.ContentType, manifest.FileName);
     }
 }
