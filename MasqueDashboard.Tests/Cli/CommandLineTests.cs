@@ -17,10 +17,9 @@ public sealed class CommandLineTests : IDisposable
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var dbFile = Path.Combine(app.DatabaseDirectory, "test.db");
         var exit = await CommandLine.RunAsync(args, output, error, builder =>
         {
-            builder.Configuration["ConnectionStrings:Sqlite"] = $"Data Source={dbFile}";
+            app.UseSameDatabase(builder);
             builder.Environment.EnvironmentName = "Testing";
         });
         return (exit, output.ToString(), error.ToString());
@@ -62,7 +61,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(CommandLine.Ok, intact.Exit);
         Assert.Contains("intact", intact.Out, StringComparison.Ordinal);
 
-        await app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("UPDATE AuditEvents SET Actor = 'mallory' WHERE Sequence = 1"));
+        await app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("""UPDATE "AuditEvents" SET "Actor" = 'mallory' WHERE "Sequence" = 1"""));
         var broken = await RunAsync("audit", "verify");
         Assert.Equal(CommandLine.Failed, broken.Exit);
         Assert.Contains("BROKEN at event 1", broken.Out, StringComparison.Ordinal);
@@ -75,7 +74,14 @@ public sealed class CommandLineTests : IDisposable
 
         Assert.Equal(CommandLine.Ok, exit);
         Assert.Contains("up to date", output, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(app.DatabaseDirectory, "test.db")));
+        if (app.IsPostgres)
+        {
+            Assert.NotEmpty(await app.WithDbAsync(db => db.Database.GetAppliedMigrationsAsync()));
+        }
+        else
+        {
+            Assert.True(File.Exists(Path.Combine(app.DatabaseDirectory, "test.db")));
+        }
     }
 
     [Theory]

@@ -21,10 +21,9 @@ public sealed class FleetCommandTests : IDisposable
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var dbFile = Path.Combine(app.DatabaseDirectory, "test.db");
         var exit = await CommandLine.RunAsync(args, output, error, builder =>
         {
-            builder.Configuration["ConnectionStrings:Sqlite"] = $"Data Source={dbFile}";
+            app.UseSameDatabase(builder);
             builder.Configuration["Storage:Root"] = Path.Combine(app.DatabaseDirectory, "packages");
             builder.Environment.EnvironmentName = environment;
         });
@@ -73,7 +72,7 @@ public sealed class FleetCommandTests : IDisposable
         var seeder = app.App.CreateScope().ServiceProvider.GetRequiredService<FleetSeeder>();
         await seeder.SeedAsync(new FleetSeed(50, 10, Seed: 7));
         var first = await app.WithDbAsync(db => db.Devices.OrderBy(d => d.Id).Select(d => d.Model + d.OsVersion + d.Supervised).ToListAsync());
-        await app.WithDbAsync(async db => await db.Database.ExecuteSqlRawAsync("DELETE FROM DeviceCommands; DELETE FROM DeviceViolations; DELETE FROM DeviceCheckIns; DELETE FROM DeviceApps; DELETE FROM Devices;"));
+        await app.WithDbAsync(async db => await db.Database.ExecuteSqlRawAsync("""DELETE FROM "DeviceCommands"; DELETE FROM "DeviceViolations"; DELETE FROM "DeviceCheckIns"; DELETE FROM "DeviceApps"; DELETE FROM "Devices";"""));
         await seeder.SeedAsync(new FleetSeed(50, 10, Seed: 7));
         var second = await app.WithDbAsync(db => db.Devices.OrderBy(d => d.Id).Select(d => d.Model + d.OsVersion + d.Supervised).ToListAsync());
         Assert.Equal(first, second);

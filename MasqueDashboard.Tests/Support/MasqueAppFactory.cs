@@ -15,8 +15,9 @@ using Microsoft.Extensions.Time.Testing;
 namespace MasqueDashboard.Tests.Support;
 
 /// <summary>
-/// The real app over a temporary SQLite file, in the "Testing" environment (no demo data), with a fake clock
-/// that starts at the real now. One factory per test class; each test adds the users it needs.
+/// The real app over a temporary SQLite file — or, with <c>MASQUE_TEST_DATABASE=Postgres</c>, a database of its own
+/// on the tests' PostgreSQL (<see cref="TestPostgres"/>) — in the "Testing" environment (no demo data), with a fake
+/// clock that starts at the real now. One factory per test class; each test adds the users it needs.
 /// </summary>
 public class MasqueAppFactory : WebApplicationFactory<Program>
 {
@@ -29,14 +30,40 @@ public class MasqueAppFactory : WebApplicationFactory<Program>
     {
         Directory.CreateDirectory(directory);
         settings["ConnectionStrings:Sqlite"] = $"Data Source={Path.Combine(directory, "test.db")}";
+        if (TestPostgres.IsSelected)
+        {
+            PostgresConnectionString = TestPostgres.CreateDatabase();
+            settings["Database:Provider"] = DatabaseOptions.Postgres;
+            settings["ConnectionStrings:Postgres"] = PostgresConnectionString;
+        }
+
         settings["Security:RequireTwoFactorForPrivilegedRoles"] = "false";
         settings["Storage:Root"] = Path.Combine(directory, "packages");
         settings["Fleet:Retention:Interval"] = "40.00:00:00"; // tests prune when they mean to (FleetRetention.PruneAsync)
     }
 
-    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+    /// <summary>The app's clock, started at the real now to the whole microsecond: what both databases store exactly.</summary>
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(MasqueDashboard.Features.Audit.AuditChain.ToStoredTime(DateTimeOffset.UtcNow)));
+
+    /// <summary>The app's own PostgreSQL database, when the suite runs on PostgreSQL; else null (SQLite).</summary>
+    public string? PostgresConnectionString { get; }
+
+    public bool IsPostgres => PostgresConnectionString is not null;
 
     public string DatabaseDirectory => directory;
+
+    /// <summary>Points a command-line run (<c>CommandLine.RunAsync</c>'s configure) at this app's database.</summary>
+    public void UseSameDatabase(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        foreach (var key in new[] { "ConnectionStrings:Sqlite", "ConnectionStrings:Postgres", "Database:Provider" })
+        {
+            if (settings.TryGetValue(key, out var value))
+            {
+                builder.Configuration[key] = value;
+            }
+        }
+    }
 
     /// <summary>Trusts the test PKI's root (Scanner:TrustedRoots), as a lab would; call before the first request.</summary>
     public MasqueAppFactory TrustingTestPki()
@@ -156,6 +183,11 @@ public class MasqueAppFactory : WebApplicationFactory<Program>
         if (disposing)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (PostgresConnectionString is { } postgres)
+            {
+                TestPostgres.DropDatabase(postgres);
+            }
+
             try
             {
                 Directory.Delete(directory, recursive: true);

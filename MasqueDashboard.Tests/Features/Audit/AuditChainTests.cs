@@ -61,7 +61,7 @@ public sealed class AuditChainTests : IDisposable
     public async Task Altering_an_events_details_is_detected_and_the_event_named()
     {
         await SeedAsync(5);
-        await ExecuteAsync("UPDATE AuditEvents SET Details = '[999]' WHERE Sequence = 3");
+        await ExecuteAsync("""UPDATE "AuditEvents" SET "Details" = '[999]' WHERE "Sequence" = 3""");
 
         var result = await Audit.VerifyAsync();
 
@@ -74,7 +74,7 @@ public sealed class AuditChainTests : IDisposable
     public async Task Deleting_an_event_is_detected_as_missing()
     {
         await SeedAsync(5);
-        await ExecuteAsync("DELETE FROM AuditEvents WHERE Sequence = 2");
+        await ExecuteAsync("""DELETE FROM "AuditEvents" WHERE "Sequence" = 2""");
 
         var result = await Audit.VerifyAsync();
 

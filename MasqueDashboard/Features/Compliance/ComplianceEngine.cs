@@ -232,12 +232,13 @@ public sealed class ComplianceEngine(IAuditLog audit, MassActionBrake brake, Tim
     }
 
     /// <summary>Adds <paramref name="delta"/> to a day's figure (or sets it, with <paramref name="absolute"/>), in the caller's transaction.</summary>
+    /// <remarks>Quoted names and <c>ON CONFLICT … DO UPDATE</c> read the same on SQLite and PostgreSQL.</remarks>
     public static Task CountAsync(MasqueDbContext db, DateOnly day, string key, int delta, CancellationToken cancellationToken, bool absolute = false)
     {
         ArgumentNullException.ThrowIfNull(db);
         return absolute
-            ? db.Database.ExecuteSqlInterpolatedAsync($"INSERT INTO FleetDailyStats (Day, Key, Count) VALUES ({day}, {key}, {delta}) ON CONFLICT (Day, Key) DO UPDATE SET Count = excluded.Count", cancellationToken)
-            : db.Database.ExecuteSqlInterpolatedAsync($"INSERT INTO FleetDailyStats (Day, Key, Count) VALUES ({day}, {key}, {delta}) ON CONFLICT (Day, Key) DO UPDATE SET Count = Count + excluded.Count", cancellationToken);
+            ? db.Database.ExecuteSqlInterpolatedAsync($"""INSERT INTO "FleetDailyStats" ("Day", "Key", "Count") VALUES ({day}, {key}, {delta}) ON CONFLICT ("Day", "Key") DO UPDATE SET "Count" = excluded."Count" """, cancellationToken)
+            : db.Database.ExecuteSqlInterpolatedAsync($"""INSERT INTO "FleetDailyStats" ("Day", "Key", "Count") VALUES ({day}, {key}, {delta}) ON CONFLICT ("Day", "Key") DO UPDATE SET "Count" = "FleetDailyStats"."Count" + excluded."Count" """, cancellationToken);
     }
 
     /// <summary>Records today's number of devices in each state (the overview's compliance over time).</summary>

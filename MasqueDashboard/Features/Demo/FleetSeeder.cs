@@ -8,6 +8,7 @@ using MasqueDashboard.Features.Fleet.Simulator;
 using MasqueDashboard.Features.Scanning;
 using MasqueDashboard.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace MasqueDashboard.Features.Demo;
 
@@ -63,14 +64,18 @@ public sealed class FleetSeeder(IDbContextFactory<MasqueDbContext> contexts, ICa
             for (var start = 0; start < seed.Devices; start += Batch)
             {
                 var count = Math.Min(Batch, seed.Devices - start);
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await using var writer = await db.Database.BeginTransactionAsync(cancellationToken); // the writer lock, as every write takes it
+                var transaction = writer.GetDbTransaction();
                 await using var device = Prepare(connection, transaction,
-                    "INSERT INTO Devices (Id, Udid, SerialNumber, Model, Owner, OsVersion, OsVersionKey, Supervised, ContainerEnabled, Jailbroken, EnrolledAtUtc, LastCheckInAtUtc, LastSequence, TokenHash, Network, Compliance, ComplianceChangedAtUtc, AppCount, ProfilesJson) " +
-                    "VALUES ($id, $udid, $serial, $model, $owner, $os, $osKey, $supervised, $container, 0, $enrolled, $last, 1, $token, 'Allowed', 'Compliant', $enrolled, $apps, '[]')",
-                    "$id", "$udid", "$serial", "$model", "$owner", "$os", "$osKey", "$supervised", "$container", "$enrolled", "$last", "$token", "$apps");
-                await using var app = Prepare(connection, transaction, "INSERT INTO DeviceApps (DeviceId, AppBuildId) VALUES ($d, $b)", "$d", "$b");
+                    """
+                    INSERT INTO "Devices" ("Id", "Udid", "SerialNumber", "Model", "Owner", "OsVersion", "OsVersionKey", "Supervised", "ContainerEnabled", "Jailbroken",
+                        "EnrolledAtUtc", "LastCheckInAtUtc", "LastSequence", "TokenHash", "Network", "Compliance", "ComplianceChangedAtUtc", "AppCount", "ProfilesJson")
+                    VALUES (@id, @udid, @serial, @model, @owner, @os, @osKey, @supervised, @container, FALSE, @enrolled, @last, 1, @token, 'Allowed', 'Compliant', @enrolled, @apps, '[]')
+                    """,
+                    "@id", "@udid", "@serial", "@model", "@owner", "@os", "@osKey", "@supervised", "@container", "@enrolled", "@last", "@token", "@apps");
+                await using var app = Prepare(connection, transaction, """INSERT INTO "DeviceApps" ("DeviceId", "AppBuildId") VALUES (@d, @b)""", "@d", "@b");
                 await using var checkIn = Prepare(connection, transaction,
-                    "INSERT INTO DeviceCheckIns (DeviceId, AtUtc, Sequence, AppCount, Compliance) VALUES ($d, $at, 1, $apps, 'Compliant')", "$d", "$at", "$apps");
+                    """INSERT INTO "DeviceCheckIns" ("DeviceId", "AtUtc", "Sequence", "AppCount", "Compliance") VALUES (@d, @at, 1, @apps, 'Compliant')""", "@d", "@at", "@apps");
                 var installed = new HashSet<long>();
                 for (var i = 0; i < count; i++)
                 {
@@ -115,9 +120,11 @@ public sealed class FleetSeeder(IDbContextFactory<MasqueDbContext> contexts, ICa
                     deviceApps += installed.Count;
                 }
 
-                await transaction.CommitAsync(cancellationToken);
+                await writer.CommitAsync(cancellationToken);
                 progress?.Report($"{start + count:N0} of {seed.Devices:N0} devices written.");
             }
+
+            await Sql.FollowInsertedIdsAsync(db, "Devices", "Id", cancellationToken);
         }
 
         long events = seed.Events > 0 ? await AppendEventsAsync(seed.Events, random, now, progress, cancellationToken) : 0;
@@ -221,10 +228,14 @@ public sealed class FleetSeeder(IDbContextFactory<MasqueDbContext> contexts, ICa
         for (var start = 0; start < count; start += Batch * 5)
         {
             var n = Math.Min(Batch * 5, count - start);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using var writer = await db.Database.BeginTransactionAsync(cancellationToken); // the writer lock, as every write takes it
+                var transaction = writer.GetDbTransaction();
             await using var insert = Prepare(connection, transaction,
-                "INSERT INTO AuditEvents (Sequence, OccurredAtUtc, Actor, ActorId, Action, Target, Details, ClientIp, PreviousHash, Hash) VALUES ($s, $t, $a, NULL, $act, $target, $d, $ip, $p, $h)",
-                "$s", "$t", "$a", "$act", "$target", "$d", "$ip", "$p", "$h");
+                """
+                INSERT INTO "AuditEvents" ("Sequence", "OccurredAtUtc", "Actor", "ActorId", "Action", "Target", "Details", "ClientIp", "PreviousHash", "Hash")
+                VALUES (@s, @t, @a, NULL, @act, @target, @d, @ip, @p, @h)
+                """,
+                "@s", "@t", "@a", "@act", "@target", "@d", "@ip", "@p", "@h");
             for (var i = 0; i < n; i++)
             {
                 var action = actions[random.Next(actions.Length)];
@@ -246,7 +257,7 @@ public sealed class FleetSeeder(IDbContextFactory<MasqueDbContext> contexts, ICa
                 await insert.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await transaction.CommitAsync(cancellationToken);
+            await writer.CommitAsync(cancellationToken);
             progress?.Report($"{start + n:N0} of {count:N0} audit events written.");
         }
 
@@ -265,21 +276,25 @@ public sealed class FleetSeeder(IDbContextFactory<MasqueDbContext> contexts, ICa
             command.Parameters.Add(p);
         }
 
-        command.Prepare();
         return command;
     }
 
+    /// <summary>Sets the parameters in order; the first time, prepares the command (PostgreSQL types parameters from their first values).</summary>
     private static void Set(DbCommand command, params object?[] values)
     {
+        var first = command.Parameters.Count > 0 && command.Parameters[0].Value is null;
         for (var i = 0; i < values.Length; i++)
         {
             command.Parameters[i].Value = values[i] switch
             {
                 null => DBNull.Value,
-                bool b => b ? 1 : 0,
-                DateTime t => t,
                 var v => v,
             };
+        }
+
+        if (first)
+        {
+            command.Prepare();
         }
     }
 

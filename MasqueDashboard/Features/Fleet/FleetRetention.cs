@@ -52,7 +52,7 @@ public sealed partial class FleetRetention(IDbContextFactory<MasqueDbContext> co
             // Ids grow with time, so a window of ids below the newest expired one is (almost) all expired; the time
             // test keeps any row in it that is not.
             pruned += await db.Database.ExecuteSqlAsync(
-                $"DELETE FROM DeviceCheckIns WHERE Id >= {low} AND Id <= {high} AND AtUtc < {cutoff}", cancellationToken);
+                $"""DELETE FROM "DeviceCheckIns" WHERE "Id" >= {low} AND "Id" <= {high} AND "AtUtc" < {DateTime.SpecifyKind(cutoff, DateTimeKind.Utc)}""", cancellationToken);
         }
 
         if (pruned > 0)

@@ -18,6 +18,9 @@ namespace MasqueDashboard.Infrastructure.Data;
 /// </summary>
 public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<ApplicationUser>(options)
 {
+    /// <summary>The Identity table layout the app registers; design-time factories build the same.</summary>
+    public static readonly Version IdentitySchema = Microsoft.AspNetCore.Identity.IdentitySchemaVersions.Version2;
+
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     public DbSet<AuditAnchor> AuditAnchors => Set<AuditAnchor>();

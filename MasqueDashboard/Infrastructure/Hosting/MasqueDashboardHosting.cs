@@ -59,8 +59,9 @@ public static class MasqueDashboardHosting
             .ValidateOnStart();
         services.AddOptions<DatabaseOptions>()
             .Bind(configuration.GetSection(DatabaseOptions.Section))
-            .Validate(o => string.Equals(o.Provider, "Sqlite", StringComparison.OrdinalIgnoreCase),
-                "Database:Provider must be 'Sqlite' (PostgreSQL support arrives with PRODUCT.md §11).")
+            .Validate(o => o.IsKnown, "Database:Provider must be 'Sqlite' or 'Postgres'.")
+            .Validate(o => !o.IsPostgres || !string.IsNullOrWhiteSpace(configuration.GetConnectionString(DatabaseOptions.Postgres)),
+                "Database:Provider is 'Postgres' but ConnectionStrings:Postgres is empty.")
             .ValidateOnStart();
         services.AddOptions<StorageOptions>()
             .Bind(configuration.GetSection(StorageOptions.Section))
@@ -76,7 +77,7 @@ public static class MasqueDashboardHosting
             .Bind(configuration.GetSection(DemoOptions.Section))
             .PostConfigure(o => o.Seed &= environment.IsDevelopment());
 
-        AddData(services, environment);
+        AddData(services, configuration, environment);
         AddIdentity(services);
 
         services.AddSingleton<IAuditLog, AuditLog>();
@@ -286,11 +287,23 @@ public static class MasqueDashboardHosting
         services.AddHostedService(sp => sp.GetRequiredService<AuditRetention>());
     }
 
-    private static void AddData(IServiceCollection services, IWebHostEnvironment environment)
+    private static void AddData(IServiceCollection services, ConfigurationManager configuration, IWebHostEnvironment environment)
     {
-        services.AddDbContextFactory<SqliteMasqueDbContext>((sp, options) =>
-            options.UseSqlite(DatabaseInitializer.ResolveSqliteConnectionString(sp.GetRequiredService<IConfiguration>(), environment.ContentRootPath)));
-        services.AddSingleton<IDbContextFactory<MasqueDbContext>, MasqueDbContextFactory<SqliteMasqueDbContext>>();
+        var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        if (database.IsPostgres)
+        {
+            services.AddDbContextFactory<PostgresMasqueDbContext>((sp, options) => options
+                .UseNpgsql(sp.GetRequiredService<IConfiguration>().GetConnectionString(DatabaseOptions.Postgres))
+                .AddInterceptors(new PostgresWriterLock()));
+            services.AddSingleton<IDbContextFactory<MasqueDbContext>, MasqueDbContextFactory<PostgresMasqueDbContext>>();
+        }
+        else
+        {
+            services.AddDbContextFactory<SqliteMasqueDbContext>((sp, options) =>
+                options.UseSqlite(DatabaseInitializer.ResolveSqliteConnectionString(sp.GetRequiredService<IConfiguration>(), environment.ContentRootPath)));
+            services.AddSingleton<IDbContextFactory<MasqueDbContext>, MasqueDbContextFactory<SqliteMasqueDbContext>>();
+        }
+
         services.AddScoped<MasqueDbContext>(sp => sp.GetRequiredService<IDbContextFactory<MasqueDbContext>>().CreateDbContext());
     }
 
@@ -313,7 +326,7 @@ public static class MasqueDashboardHosting
                 options.SignIn.RequireConfirmedAccount = false;
                 options.User.RequireUniqueEmail = true;
                 options.Password.RequiredLength = 10;
-                options.Stores.SchemaVersion = IdentitySchemaVersions.Version2;
+                options.Stores.SchemaVersion = MasqueDbContext.IdentitySchema;
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<MasqueDbContext>()

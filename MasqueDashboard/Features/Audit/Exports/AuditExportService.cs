@@ -294,7 +294,7 @@ public sealed class AuditExportService(IDbContextFactory<MasqueDbContext> contex
             rows.Add(new AuditEvent
             {
                 Sequence = data.GetInt64(0),
-                OccurredAtUtc = StoredTime(data.GetString(1)),
+                OccurredAtUtc = data.GetFieldType(1) == typeof(DateTime) ? DateTime.SpecifyKind(data.GetDateTime(1), DateTimeKind.Utc) : StoredTime(data.GetString(1)),
                 Actor = data.GetString(2),
                 ActorId = data.IsDBNull(3) ? null : data.GetString(3),
                 Action = data.GetString(4),

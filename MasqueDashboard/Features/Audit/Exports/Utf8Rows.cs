@@ -39,10 +39,47 @@ internal sealed class Utf8Rows : IDisposable
         ends = [];
     }
 
-    /// <summary>Runs <paramref name="command"/> (its columns in <see cref="AuditExportWriters.Columns"/> order) on its open SQLite connection.</summary>
+    /// <summary>
+    /// Runs <paramref name="command"/> (its columns in <see cref="AuditExportWriters.Columns"/> order) on its open
+    /// connection: through SQLite's statement API there, through the data reader on any other database.
+    /// </summary>
     public static Utf8Rows Read(DbCommand command)
     {
-        var connection = (SqliteConnection)command.Connection!;
+        ArgumentNullException.ThrowIfNull(command);
+        return command.Connection is SqliteConnection sqlite ? ReadSqlite(sqlite, command) : ReadAny(command);
+    }
+
+    /// <summary>Any ADO.NET provider: the reader's values encoded as UTF-8 into the same buffers.</summary>
+    private static Utf8Rows ReadAny(DbCommand command)
+    {
+        var rows = new Utf8Rows();
+        using var data = command.ExecuteReader();
+        while (data.Read())
+        {
+            if (rows.fields + Columns > rows.ends.Length)
+            {
+                Grow(ref rows.ends, rows.ends.Length * 2);
+            }
+
+            var sequence = rows.Reserve(20);
+            Utf8Formatter.TryFormat(data.GetInt64(0), sequence, out var written);
+            rows.End(written);
+            var time = AuditExportWriters.Time(data.GetDateTime(1));
+            rows.End(System.Text.Encoding.UTF8.GetBytes(time, rows.Reserve(time.Length)));
+            for (var c = 2; c < Columns; c++)
+            {
+                var text = data.IsDBNull(c) ? "" : data.GetString(c);
+                rows.End(System.Text.Encoding.UTF8.GetBytes(text, rows.Reserve(System.Text.Encoding.UTF8.GetMaxByteCount(text.Length))));
+            }
+
+            rows.Count++;
+        }
+
+        return rows;
+    }
+
+    private static Utf8Rows ReadSqlite(SqliteConnection connection, DbCommand command)
+    {
         var rows = new Utf8Rows();
         Check(connection, raw.sqlite3_prepare_v2(connection.Handle, command.CommandText, out var statement));
         using (statement)

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace MasqueDashboard.Infrastructure.Data;
+
+/// <summary>The PostgreSQL flavour of the model; owns <c>Migrations/Postgres</c>.</summary>
+public sealed class PostgresMasqueDbContext(DbContextOptions<PostgresMasqueDbContext> options) : MasqueDbContext(options)
+{
+    private static readonly Lazy<IServiceProvider> IdentityServices = new(() =>
+    {
+        var services = new ServiceCollection();
+        services.AddOptions<IdentityOptions>().Configure(o => o.Stores.SchemaVersion = IdentitySchema);
+        return services.BuildServiceProvider();
+    });
+
+    /// <summary>
+    /// A context outside the app (design time, <c>db copy</c>, test templates) with the model the app builds: Identity
+    /// shapes its tables from the <see cref="IdentityOptions"/> it finds among the application's services.
+    /// </summary>
+    public static PostgresMasqueDbContext Standalone(string connectionString) =>
+        new(new DbContextOptionsBuilder<PostgresMasqueDbContext>()
+            .UseNpgsql(connectionString)
+            .UseApplicationServiceProvider(IdentityServices.Value)
+            .AddInterceptors(new PostgresWriterLock())
+            .Options);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        base.ConfigureConventions(configurationBuilder);
+        // The product keeps every time as a UTC DateTime (SQLite hands them back unspecified). PostgreSQL's
+        // timestamptz takes UTC only, so every DateTime is marked UTC on its way in — values and query parameters alike.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v, DateTimeKind.Utc),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}
+
+/// <summary>Lets <c>dotnet ef migrations add --context PostgresMasqueDbContext</c> build the model without a server.</summary>
+internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresMasqueDbContext>
+{
+    public PostgresMasqueDbContext CreateDbContext(string[] args) => PostgresMasqueDbContext.Standalone("Host=127.0.0.1;Database=masque_design");
+}
