@@ -79,6 +79,13 @@ public sealed class ContractDevice(HttpClient http, string udid)
         return device;
     }
 
+    /// <summary>The same device (token, sequence) talking to another instance: behind a load balancer, or after a move.</summary>
+    public ContractDevice On(MasqueAppFactory other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return new ContractDevice(other.CreateClient(), Udid) { DeviceId = DeviceId, Token = Token, Sequence = Sequence };
+    }
+
     public async Task EnrollAsync(string os = "8.1", bool supervised = true)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/devices/enroll")

@@ -25,6 +25,35 @@ public class MasqueAppFactory : WebApplicationFactory<Program>
 
     private readonly string directory = Path.Combine(Path.GetTempPath(), "masque-tests", Guid.NewGuid().ToString("N"));
     private readonly Dictionary<string, string?> settings = new(StringComparer.Ordinal);
+    private readonly bool ownsDatabase = true;
+
+    /// <summary>
+    /// A second instance of the app on the database and package storage of <paramref name="first"/>, as two servers
+    /// behind a load balancer share them (PRODUCT.md §11); <paramref name="first"/> keeps and removes them.
+    /// </summary>
+    public static MasqueAppFactory SharingDatabaseOf(MasqueAppFactory first) => new(first);
+
+    private MasqueAppFactory(MasqueAppFactory first)
+        : this()
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        foreach (var key in new[] { "ConnectionStrings:Sqlite", "ConnectionStrings:Postgres", "Database:Provider", "Storage:Root" })
+        {
+            if (first.settings.TryGetValue(key, out var value))
+            {
+                settings[key] = value;
+            }
+        }
+
+        if (PostgresConnectionString is { } own)
+        {
+            TestPostgres.DropDatabase(own);
+        }
+
+        PostgresConnectionString = first.PostgresConnectionString;
+        ownsDatabase = false;
+        Time = first.Time; // one clock for both instances, as servers synchronised by NTP
+    }
 
     public MasqueAppFactory()
     {
@@ -43,7 +72,7 @@ public class MasqueAppFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>The app's clock, started at the real now to the whole microsecond: what both databases store exactly.</summary>
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(MasqueDashboard.Features.Audit.AuditChain.ToStoredTime(DateTimeOffset.UtcNow)));
+    public FakeTimeProvider Time { get; private set; } = new(new DateTimeOffset(MasqueDashboard.Features.Audit.AuditChain.ToStoredTime(DateTimeOffset.UtcNow)));
 
     /// <summary>The app's own PostgreSQL database, when the suite runs on PostgreSQL; else null (SQLite).</summary>
     public string? PostgresConnectionString { get; }
@@ -183,7 +212,7 @@ public class MasqueAppFactory : WebApplicationFactory<Program>
         if (disposing)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            if (PostgresConnectionString is { } postgres)
+            if (PostgresConnectionString is { } postgres && ownsDatabase)
             {
                 TestPostgres.DropDatabase(postgres);
             }

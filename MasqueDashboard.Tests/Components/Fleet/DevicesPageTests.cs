@@ -140,7 +140,7 @@ public sealed class DevicesPageTests : FleetPageContext
         var page = RenderPage();
         page.WaitForAssertion(() => Assert.Single(Owners(page)), Patience);
 
-        page.Find("[data-testid=device-owner]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=device-owner]").Click());
 
         Assert.EndsWith($"/devices/{alice.Id}", Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
     }
@@ -184,7 +184,7 @@ public sealed class DevicesPageTests : FleetPageContext
         var page = RenderPage();
         page.WaitForAssertion(() => Assert.Equal(25, Owners(page).Count), Patience);
         SelectAllOnThePage(page);
-        page.Find("[data-testid=devices-grid] button[aria-label='Next page']").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=devices-grid] button[aria-label='Next page']").Click());
         page.WaitForAssertion(() => Assert.Equal(5, Owners(page).Count), Patience);
         SelectAllOnThePage(page);
         Assert.Contains("30", page.Find("[data-testid=selection-count]").TextContent, StringComparison.Ordinal);
@@ -224,9 +224,11 @@ public sealed class DevicesPageTests : FleetPageContext
 
     private static AngleSharp.Dom.IElement Confirm(IRenderedComponent<MudBlazor.MudDialogProvider> dialogs) => dialogs.Find("[data-testid=action-confirm]");
 
+    // Found and changed on the renderer's own thread, so no render (a grid still settling on a slower database) can come
+    // between finding an element and raising its event.
     private static void SelectAllOnThePage(IRenderedComponent<DevicesPage> page) =>
-        page.Find("[data-testid=devices-grid] thead input[type=checkbox]").Change(true);
+        page.InvokeAsync(() => page.Find("[data-testid=devices-grid] thead input[type=checkbox]").Change(true)).GetAwaiter().GetResult();
 
     private static void SelectRow(IRenderedComponent<DevicesPage> page, string owner) =>
-        page.FindAll("tr").Single(r => r.TextContent.Contains(owner, StringComparison.Ordinal)).QuerySelector("input[type=checkbox]")!.Change(true);
+        page.InvokeAsync(() => page.FindAll("tr").Single(r => r.TextContent.Contains(owner, StringComparison.Ordinal)).QuerySelector("input[type=checkbox]")!.Change(true)).GetAwaiter().GetResult();
 }

@@ -20,4 +20,4 @@ public sealed class ScanQueue
 public sealed record SubmissionChanged(Guid SubmissionId, SubmissionStatus Status);
 
 /// <summary>Pushes submission status changes (an upload, a scan, a decision) to the pages that watch them.</summary>
-public sealed class SubmissionNotifier(ILogger<SubmissionNotifier> logger) : ChangeNotifier<SubmissionChanged>(logger);
+public sealed class SubmissionNotifier(ILogger<SubmissionNotifier> logger, ClusterBus bus) : ChangeNotifier<SubmissionChanged>(logger, bus);

@@ -3,18 +3,24 @@ using MasqueDashboard.Features.Audit;
 using MasqueDashboard.Features.Scanning;
 using MasqueDashboard.Features.Scanning.Rules;
 using MasqueDashboard.Infrastructure.Data;
+using MasqueDashboard.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace MasqueDashboard.Features.Apps;
 
 /// <summary>
-/// The durable scan queue's consumer: <c>Queued → Scanning → Scanned | Invalid | Failed</c>. At start-up it
-/// re-enqueues every submission that was queued or interrupted mid-scan; a scanner exception marks that
-/// submission Failed with the reason and the worker moves on to the next.
+/// The durable scan queue's consumer: <c>Queued → Scanning → Scanned | Invalid | Failed</c>. A scan is claimed in a
+/// writer transaction and leased to this instance (<see cref="ScannerOptions.Lease"/>), renewed while it runs; with
+/// several instances on one database each scan runs on exactly one of them, and when an instance dies mid-scan another
+/// takes it over once the lease ran out (the sweep below finds it), its late result, if any, refused. At start-up and
+/// on every sweep it enqueues what is queued or whose lease expired; a scanner exception marks that submission Failed
+/// with the reason and the worker moves on to the next.
 /// </summary>
 public sealed partial class ScanWorker(
     ScanQueue queue,
     IServiceScopeFactory scopes,
+    Microsoft.Extensions.Options.IOptions<ScannerOptions> options,
+    ClusterBus bus,
     IDbContextFactory<MasqueDbContext> contexts,
     PackageStore store,
     SubmissionNotifier notifier,
@@ -24,9 +30,15 @@ public sealed partial class ScanWorker(
 {
     private static readonly AuditActor Scanner = new("scanner", null, null);
 
+    /// <summary>This instance among those sharing the database: who holds a scan's lease.</summary>
+    private string InstanceId => bus.InstanceId;
+
+    private TimeSpan Lease => options.Value.Lease;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await ResumeAsync(stoppingToken);
+        var sweep = SweepAsync(stoppingToken);
         await foreach (var id in queue.ReadAllAsync(stoppingToken))
         {
             try
@@ -43,14 +55,51 @@ public sealed partial class ScanWorker(
                 LogUnexpected(logger, e, id);
             }
         }
+
+        await sweep;
+    }
+
+    /// <summary>Every half lease, enqueues the scans no live instance holds: queued ones, and those whose lease ran out.</summary>
+    private async Task SweepAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Lease / 2, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await using var db = await contexts.CreateDbContextAsync(stoppingToken);
+                    var now = time.GetUtcNow().UtcDateTime;
+                    var stale = now - Lease;
+                    foreach (var id in await db.Submissions.AsNoTracking()
+                                 .Where(s => (s.Status == SubmissionStatus.Queued && s.StatusChangedAtUtc < stale)
+                                             || (s.Status == SubmissionStatus.Scanning && (s.ScanLeaseExpiresAtUtc == null || s.ScanLeaseExpiresAtUtc < now)))
+                                 .OrderBy(s => s.StatusChangedAtUtc).Select(s => s.Id).Take(100).ToListAsync(stoppingToken))
+                    {
+                        queue.Enqueue(id);
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogSweepFailed(logger, e);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
     }
 
     /// <summary>Re-queues what a previous run left queued or in the middle of a scan.</summary>
     public async Task ResumeAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        // A scan another live instance holds (its lease runs) is left to it.
         var pending = await db.Set<Submission>()
-            .Where(s => s.Status == SubmissionStatus.Queued || s.Status == SubmissionStatus.Scanning || s.Status == SubmissionStatus.Uploaded)
+            .Where(s => s.Status == SubmissionStatus.Queued || s.Status == SubmissionStatus.Uploaded
+                        || (s.Status == SubmissionStatus.Scanning && (s.ScanLeaseExpiresAtUtc == null || s.ScanLeaseExpiresAtUtc < now)))
             .OrderBy(s => s.StatusChangedAtUtc)
             .ToListAsync(cancellationToken);
         var interrupted = pending.Where(s => s.Status != SubmissionStatus.Queued).ToList();
@@ -60,6 +109,8 @@ public sealed partial class ScanWorker(
             foreach (var s in interrupted)
             {
                 s.Status = SubmissionStatus.Queued;
+                s.ScanLeaseOwner = null;
+                s.ScanLeaseExpiresAtUtc = null;
                 s.StatusChangedAtUtc = time.GetUtcNow().UtcDateTime;
                 await audit.AppendAsync(db, Scanner, SubmissionActions.ScanResumed, SubmissionService.Target(s.Id), new { reason = "restart" }, cancellationToken);
             }
@@ -85,17 +136,31 @@ public sealed partial class ScanWorker(
 
         await notifier.PublishAsync(new SubmissionChanged(id, SubmissionStatus.Scanning));
         ScanReport report;
+        using var lost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var renewal = new CancellationTokenSource();
+        var renewing = RenewLeaseAsync(id, lost, renewal.Token);
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             var reputation = scope.ServiceProvider.GetRequiredService<AppReputation>();
-            report = await reputation.ScanAsync(new ScanRequest(store.PathOf(claimed.PackageSha256), claimed.PackageSha256, claimed.SizeBytes, claimed.FileName), cancellationToken);
+            report = await reputation.ScanAsync(new ScanRequest(store.PathOf(claimed.PackageSha256), claimed.PackageSha256, claimed.SizeBytes, claimed.FileName), lost.Token);
+        }
+        catch (OperationCanceledException) when (lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            LogLeaseLost(logger, id);
+            return;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogScanFailed(logger, e, id);
             await FinishAsync(id, SubmissionStatus.Failed, $"The scanner failed: {e.Message}", null, CancellationToken.None);
             return;
+        }
+
+        finally
+        {
+            await renewal.CancelAsync();
+            await renewing;
         }
 
         var status = report.Verdict == Verdict.Invalid ? SubmissionStatus.Invalid : SubmissionStatus.Scanned;
@@ -105,16 +170,55 @@ public sealed partial class ScanWorker(
         await FinishAsync(id, status, reason, report, CancellationToken.None);
     }
 
+    /// <summary>Renews this instance's lease every third of it until <paramref name="stop"/>; cancels <paramref name="lost"/> when another instance took the scan over.</summary>
+    private async Task RenewLeaseAsync(Guid id, CancellationTokenSource lost, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(Lease / 3, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                await using var db = await contexts.CreateDbContextAsync(stop);
+                var until = time.GetUtcNow().UtcDateTime + Lease;
+                var renewed = await db.Submissions
+                    .Where(s => s.Id == id && s.Status == SubmissionStatus.Scanning && s.ScanLeaseOwner == InstanceId)
+                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.ScanLeaseExpiresAtUtc, until), stop);
+                if (renewed == 0)
+                {
+                    await lost.CancelAsync();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogSweepFailed(logger, e); // the next renewal, or the lease's expiry, settles it
+        }
+    }
+
     private async Task<Submission?> ClaimAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var s = await db.Set<Submission>().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
-        if (s is null || s.Status != SubmissionStatus.Queued)
+        var now = time.GetUtcNow().UtcDateTime;
+        var orphaned = s is { Status: SubmissionStatus.Scanning } && (s.ScanLeaseExpiresAtUtc is null || s.ScanLeaseExpiresAtUtc < now);
+        if (s is null || (s.Status != SubmissionStatus.Queued && !orphaned))
         {
-            return null;
+            return null; // gone, done, or scanning on a live instance
         }
 
+        if (orphaned)
+        {
+            await audit.AppendAsync(db, Scanner, SubmissionActions.ScanResumed, SubmissionService.Target(id),
+                new { reason = "lease expired", previousInstance = s.ScanLeaseOwner }, cancellationToken);
+        }
+
+        s.ScanLeaseOwner = InstanceId;
+        s.ScanLeaseExpiresAtUtc = now + Lease;
         s.Status = SubmissionStatus.Scanning;
         s.ScanAttempts++;
         s.StatusChangedAtUtc = time.GetUtcNow().UtcDateTime;
@@ -130,6 +234,14 @@ public sealed partial class ScanWorker(
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var s = await db.Set<Submission>().Include(x => x.Findings).Include(x => x.Signers).SingleAsync(x => x.Id == id, cancellationToken);
+            if (s.Status != SubmissionStatus.Scanning || s.ScanLeaseOwner != InstanceId)
+            {
+                LogLeaseLost(logger, id); // another instance took the scan over: its result stands, this one is dropped
+                return;
+            }
+
+            s.ScanLeaseOwner = null;
+            s.ScanLeaseExpiresAtUtc = null;
             var reopened = false;
             if (s.StatusBeforeRescan is SubmissionStatus.Published or SubmissionStatus.Retired or SubmissionStatus.Revoked)
             {
@@ -196,6 +308,12 @@ public sealed partial class ScanWorker(
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
 
     private static string Spaced(IEnumerable<string> values) => Truncate(" " + string.Join(' ', values.Where(v => !v.Contains(' ', StringComparison.Ordinal)).Distinct()) + " ", 4000);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Another instance took over the scan of submission {SubmissionId} after this one's lease ran out; this result is dropped")]
+    private static partial void LogLeaseLost(ILogger logger, Guid submissionId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The scan queue's sweep or lease renewal failed; it runs again")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Scan of submission {SubmissionId} failed")]
     private static partial void LogScanFailed(ILogger logger, Exception exception, Guid submissionId);

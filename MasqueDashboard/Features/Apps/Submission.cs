@@ -53,6 +53,12 @@ public sealed class Submission
 
     public int ScanAttempts { get; set; }
 
+    /// <summary>The instance scanning it now (<see cref="Infrastructure.ClusterBus.InstanceId"/>); null unless <see cref="SubmissionStatus.Scanning"/>.</summary>
+    public string? ScanLeaseOwner { get; set; }
+
+    /// <summary>When the scanning instance's lease runs out: renewed while it scans, so a dead instance's scan is taken over after it.</summary>
+    public DateTime? ScanLeaseExpiresAtUtc { get; set; }
+
     public DateTime? ScannedAtUtc { get; set; }
 
     public string? AppName { get; set; }

@@ -49,7 +49,7 @@ public sealed record PruneResult(long Pruned, long ThroughSequence);
 /// the anchor and attests it with an <c>audit.pruned</c> event, in one transaction.
 /// </summary>
 public sealed partial class AuditRetention(IDbContextFactory<MasqueDbContext> contexts, IAuditLog audit, SiemSettingsStore siem, IOptions<AuditOptions> options,
-    TimeProvider time, ILogger<AuditRetention> logger) : BackgroundService
+    TimeProvider time, ILogger<AuditRetention> logger)
 {
     public const string Pruned = "audit.pruned";
 
@@ -110,26 +110,17 @@ public sealed partial class AuditRetention(IDbContextFactory<MasqueDbContext> co
         });
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>One scheduled run (<c>Audit:Retention:Interval</c>, on one instance of the cluster), logged.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.Retention.Days <= 0)
+        try
         {
-            return;
+            await PruneAsync(cancellationToken);
         }
-
-        using var timer = new PeriodicTimer(options.Value.Retention.Interval, time);
-        do
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            try
-            {
-                await PruneAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogFailed(logger, e);
-            }
+            LogFailed(logger, e);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Audit retention pruned {Count} events through sequence {Through}")]

@@ -11,7 +11,7 @@ namespace MasqueDashboard.Features.Compliance;
 /// with a ladder step due and the devices that stopped checking in, and expires the approvals nobody decided on.
 /// </summary>
 public sealed partial class EscalationWorker(IDbContextFactory<MasqueDbContext> contexts, FleetCache cache, FleetReevaluation fleet, ComplianceEngine engine, ApprovalExpiry approvals,
-    IOptions<FleetOptions> options, TimeProvider time, ILogger<EscalationWorker> logger) : BackgroundService
+    TimeProvider time, ILogger<EscalationWorker> logger)
 {
     /// <summary>One sweep: expired approvals denied, the devices with a step due or an overdue check-in re-evaluated. Public for tests.</summary>
     public async Task<ReevaluationResult> SweepAsync(CancellationToken cancellationToken = default)
@@ -61,23 +61,20 @@ public sealed partial class EscalationWorker(IDbContextFactory<MasqueDbContext> 
         return result;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>One scheduled run (<c>Fleet:EscalationInterval</c>, on one instance of the cluster): the sweep, logged.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.Value.EscalationInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        try
         {
-            try
+            var result = await SweepAsync(cancellationToken);
+            if (result.Changed > 0)
             {
-                var result = await SweepAsync(stoppingToken);
-                if (result.Changed > 0)
-                {
-                    LogSwept(logger, result.Changed, result.Evaluated);
-                }
+                LogSwept(logger, result.Changed, result.Evaluated);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogFailed(logger, e);
-            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogFailed(logger, e);
         }
     }
 

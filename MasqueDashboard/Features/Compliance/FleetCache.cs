@@ -45,8 +45,11 @@ public sealed class FleetState(FleetSnapshot snapshot, PolicyDocument policies, 
 }
 
 /// <summary>
-/// Keeps the fleet's evaluation inputs in memory so a check-in costs no catalog queries; the catalog, signer,
-/// known-bad and policy changes call <see cref="Invalidate"/>. Also remembers build ids by key.
+/// Keeps the fleet's evaluation inputs in memory so a check-in costs no catalog queries. A copy is used only while the
+/// fleet's <see cref="StateStamp"/> is the one it was loaded under: every catalog, signer, known-bad or policy change
+/// renews the stamp in its own transaction (<see cref="MasqueDbContext"/>), so a change made on any instance (or by a
+/// command-line verb) is applied on this instance's very next check-in. <see cref="Invalidate"/> drops the copy at
+/// once. Also remembers build ids by key.
 /// </summary>
 public sealed class FleetCache(IDbContextFactory<MasqueDbContext> contexts, ICatalogView catalog)
 {
@@ -54,19 +57,30 @@ public sealed class FleetCache(IDbContextFactory<MasqueDbContext> contexts, ICat
     private readonly ConcurrentDictionary<string, AppBuild> builds = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
     private Task<FleetState>? current;
+    private Guid currentStamp;
 
-    public Task<FleetState> GetAsync(CancellationToken cancellationToken = default)
+    public async Task<FleetState> GetAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        Guid stamp;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            stamp = await db.StateStamps.AsNoTracking().Where(s => s.Name == StateStamp.Fleet).Select(s => s.Stamp).FirstOrDefaultAsync(cancellationToken);
+        }
+
+        Task<FleetState> state;
         lock (gate)
         {
-            if (current is null || current.IsFaulted || current.IsCanceled)
+            if (current is null || current.IsFaulted || current.IsCanceled || currentStamp != stamp)
             {
                 current = LoadAsync(CancellationToken.None); // shared by every caller: one caller's cancellation must not fail the others
+                currentStamp = stamp; // read before loading: a change committed meanwhile renews it again
             }
 
-            return current;
+            state = current;
         }
+
+        return await state;
     }
 
     public void Invalidate()

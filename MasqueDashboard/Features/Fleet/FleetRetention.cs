@@ -25,7 +25,6 @@ public sealed class FleetRetentionOptions
 /// check-ins (9.6 million rows) however long it runs (<c>bench fleet</c> measures a simulated week).
 /// </summary>
 public sealed partial class FleetRetention(IDbContextFactory<MasqueDbContext> contexts, IOptions<FleetRetentionOptions> options, TimeProvider time, ILogger<FleetRetention> logger)
-    : BackgroundService
 {
     /// <summary>Rows removed per transaction.</summary>
     public const int Chunk = 50_000;
@@ -63,19 +62,16 @@ public sealed partial class FleetRetention(IDbContextFactory<MasqueDbContext> co
         return pruned;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>One scheduled run (<c>Fleet:Retention:Interval</c>, on one instance of the cluster), logged.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.Value.Interval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        try
         {
-            try
-            {
-                await PruneAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogFailed(logger, e);
-            }
+            await PruneAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogFailed(logger, e);
         }
     }
 

@@ -11,6 +11,12 @@ public sealed class ScannerOptions
     /// <summary>How long one stage of a scan may run before it is abandoned with SCAN-STAGE-LIMIT.</summary>
     public TimeSpan StageTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long a scan is leased to the instance running it. The lease is renewed while the scan runs; when an instance
+    /// dies, another takes the scan over once its lease ran out (5 s to an hour).
+    /// </summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Optional external reputation service (MobSF-style REST API); off when Url is empty.</summary>
     public ExternalServiceOptions External { get; set; } = new();
 

@@ -8,6 +8,7 @@ using MasqueDashboard.Features.Users.ApiTokens;
 using MasqueDashboard.Infrastructure.Data;
 using MasqueDashboard.Infrastructure.Hosting;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 
 namespace MasqueDashboard.Infrastructure.Cli;
 
@@ -58,6 +59,11 @@ public static class CommandLine
                                   catalog apps, some Masque'd; M audit events with a valid chain). Development only,
                                   unless --force true.
           db migrate              Create or upgrade the database.
+          db copy --from Sqlite --to Postgres
+                                  Copy the whole SQLite database (ConnectionStrings:Sqlite) — users, tokens, keys,
+                                  submissions, catalog, fleet and the audit chain — into the empty PostgreSQL database
+                                  of ConnectionStrings:Postgres (created and migrated), in one transaction, then verify
+                                  the copied audit chain. Refuses a target that already holds data.
           audit verify            Recompute the audit trail's hash chain; exit 1 when it is broken.
           help                    This text.
         """;
@@ -86,6 +92,7 @@ public static class CommandLine
             "users add" => AddUserAsync,
             "tokens issue" => IssueTokenAsync,
             "db migrate" => static (_, _, o) => WriteAsync(o, "Database is up to date."),
+            "db copy" => CopyDatabaseAsync,
             "audit verify" => VerifyAuditAsync,
             "scan" => ScanAsync,
             "bench scan" => BenchScanAsync,
@@ -140,6 +147,49 @@ public static class CommandLine
             await error.WriteLineAsync($"Refused: {e.Message}");
             return Failed;
         }
+    }
+
+    private static async Task<int> CopyDatabaseAsync(IServiceProvider services, CliArguments args, TextWriter output)
+    {
+        if (!string.Equals(args.Single("from"), DatabaseOptions.Sqlite, StringComparison.OrdinalIgnoreCase)
+            || !string.Equals(args.Single("to"), DatabaseOptions.Postgres, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new CliUsageException("db copy copies --from Sqlite --to Postgres.");
+        }
+
+        var configuration = services.GetRequiredService<IConfiguration>();
+        if (configuration.GetConnectionString(DatabaseOptions.Postgres) is not { Length: > 0 } postgres)
+        {
+            throw new CliUsageException("db copy needs ConnectionStrings:Postgres (the target).");
+        }
+
+        var sqlite = DatabaseInitializer.ResolveSqliteConnectionString(configuration, services.GetRequiredService<IWebHostEnvironment>().ContentRootPath);
+        await using (var source = SqliteMasqueDbContext.Standalone(sqlite))
+        {
+            await source.Database.MigrateAsync(); // the pilot's database at this version first
+            await using var target = PostgresMasqueDbContext.Standalone(postgres);
+            var tables = await DatabaseCopy.CopyAsync(source, target, new Progress<string>(line => output.WriteLine(line)), CancellationToken.None);
+            await output.WriteLineAsync($"Copied {tables.Sum(t => t.Rows):N0} rows in {tables.Count} tables.");
+        }
+
+        var copy = new ServiceCollection()
+            .AddSingleton<IDbContextFactory<MasqueDbContext>>(new StandaloneFactory(() => PostgresMasqueDbContext.Standalone(postgres)))
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton<IAuditLog, AuditLog>()
+            .BuildServiceProvider();
+        await using (copy)
+        {
+            var verification = await copy.GetRequiredService<IAuditLog>().VerifyAsync();
+            await output.WriteLineAsync(verification.IsIntact
+                ? $"Audit chain on the copy: intact, {verification.EventCount:N0} events, head {verification.HeadSequence} {verification.HeadHash}."
+                : $"Audit chain on the copy: BROKEN at event {verification.FirstBrokenSequence}: {verification.Problem}");
+            return verification.IsIntact ? Ok : Failed;
+        }
+    }
+
+    private sealed class StandaloneFactory(Func<MasqueDbContext> create) : IDbContextFactory<MasqueDbContext>
+    {
+        public MasqueDbContext CreateDbContext() => create();
     }
 
     private static async Task<int> AddUserAsync(IServiceProvider services, CliArguments args, TextWriter output)

@@ -7,6 +7,7 @@ using MasqueDashboard.Features.Signers;
 using MasqueDashboard.Features.Scanning;
 using MasqueDashboard.Features.Users;
 using MasqueDashboard.Features.Users.ApiTokens;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,12 +17,30 @@ namespace MasqueDashboard.Infrastructure.Data;
 /// The product's one model. Provider-neutral: each database provider derives its own context
 /// (<see cref="SqliteMasqueDbContext"/>) only to own a migrations folder.
 /// </summary>
-public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<ApplicationUser>(options)
+public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
 {
     /// <summary>The Identity table layout the app registers; design-time factories build the same.</summary>
     public static readonly Version IdentitySchema = Microsoft.AspNetCore.Identity.IdentitySchemaVersions.Version2;
 
+    /// <summary>
+    /// Application services for a context built outside the app: Identity shapes its tables from the
+    /// <c>IdentityOptions</c> it finds among them, so these carry <see cref="IdentitySchema"/>.
+    /// </summary>
+    protected static IServiceProvider IdentityServices => LazyIdentityServices.Value;
+
+    private static readonly Lazy<IServiceProvider> LazyIdentityServices = new(() =>
+    {
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        services.AddOptions<Microsoft.AspNetCore.Identity.IdentityOptions>().Configure(o => o.Stores.SchemaVersion = IdentitySchema);
+        return services.BuildServiceProvider();
+    });
+
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    /// <summary>Data Protection's key ring, shared by every instance (cookies and antiforgery tokens minted by one are read by all).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<StateStamp> StateStamps => Set<StateStamp>();
 
     public DbSet<AuditAnchor> AuditAnchors => Set<AuditAnchor>();
     public DbSet<Features.Audit.Exports.AuditExport> AuditExports => Set<Features.Audit.Exports.AuditExport>();
@@ -71,6 +90,41 @@ public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<Appli
     public DbSet<Features.Audit.Siem.SiemSinkSettings> SiemSinkSettings => Set<Features.Audit.Siem.SiemSinkSettings>();
 
     public DbSet<Features.Audit.Siem.SiemCheckpoint> SiemCheckpoints => Set<Features.Audit.Siem.SiemCheckpoint>();
+
+    /// <summary>The entities a <see cref="Features.Compliance.FleetState"/> is built from: saving any of them renews the fleet's stamp.</summary>
+    private static readonly HashSet<Type> FleetInputs =
+        [typeof(CatalogApp), typeof(CatalogAppVersion), typeof(TrustedSigner), typeof(RevokedCertificate), typeof(KnownMalwareHash), typeof(PolicyVersion)];
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        RenewStamps();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        RenewStamps();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>Renews <see cref="StateStamp.Fleet"/> in the same save (and so the same transaction) as the change it announces.</summary>
+    private void RenewStamps()
+    {
+        if (!ChangeTracker.Entries().Any(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && FleetInputs.Contains(e.Metadata.ClrType)))
+        {
+            return;
+        }
+
+        var stamp = StateStamps.Local.FirstOrDefault(s => s.Name == StateStamp.Fleet);
+        if (stamp is null)
+        {
+            stamp = new StateStamp { Name = StateStamp.Fleet };
+            StateStamps.Attach(stamp);
+        }
+
+        stamp.Stamp = Guid.NewGuid();
+        Entry(stamp).Property(s => s.Stamp).IsModified = true;
+    }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -156,6 +210,7 @@ public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<Appli
             e.HasIndex(x => x.PackageSha256);
             e.HasIndex(x => new { x.UploaderId, x.UploadedAtUtc });
             e.HasIndex(x => new { x.Status, x.StatusChangedAtUtc });
+            e.Property(x => x.ScanLeaseOwner).HasMaxLength(64);
             e.HasIndex(x => x.UploadedAtUtc);
             e.HasIndex(x => x.BundleId);
             e.HasMany(x => x.Findings).WithOne().HasForeignKey(f => f.SubmissionId).OnDelete(DeleteBehavior.Cascade);
@@ -250,6 +305,13 @@ public class MasqueDbContext(DbContextOptions options) : IdentityDbContext<Appli
         });
 
         OnFleetModelCreating(builder);
+
+        builder.Entity<StateStamp>(e =>
+        {
+            e.HasKey(x => x.Name);
+            e.Property(x => x.Name).HasMaxLength(32);
+            e.HasData(new StateStamp { Name = StateStamp.Fleet, Stamp = Guid.Empty });
+        });
 
         builder.Entity<Features.Audit.Siem.SiemSinkSettings>(e =>
         {

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -8,21 +7,14 @@ namespace MasqueDashboard.Infrastructure.Data;
 /// <summary>The PostgreSQL flavour of the model; owns <c>Migrations/Postgres</c>.</summary>
 public sealed class PostgresMasqueDbContext(DbContextOptions<PostgresMasqueDbContext> options) : MasqueDbContext(options)
 {
-    private static readonly Lazy<IServiceProvider> IdentityServices = new(() =>
-    {
-        var services = new ServiceCollection();
-        services.AddOptions<IdentityOptions>().Configure(o => o.Stores.SchemaVersion = IdentitySchema);
-        return services.BuildServiceProvider();
-    });
-
     /// <summary>
-    /// A context outside the app (design time, <c>db copy</c>, test templates) with the model the app builds: Identity
-    /// shapes its tables from the <see cref="IdentityOptions"/> it finds among the application's services.
+    /// A context outside the app (design time, <c>db copy</c>, test templates) with the model the app builds
+    /// (<see cref="MasqueDbContext.IdentityServices"/>).
     /// </summary>
     public static PostgresMasqueDbContext Standalone(string connectionString) =>
         new(new DbContextOptionsBuilder<PostgresMasqueDbContext>()
             .UseNpgsql(connectionString)
-            .UseApplicationServiceProvider(IdentityServices.Value)
+            .UseApplicationServiceProvider(IdentityServices)
             .AddInterceptors(new PostgresWriterLock())
             .Options);
 

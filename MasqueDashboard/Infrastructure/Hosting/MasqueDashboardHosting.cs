@@ -16,6 +16,7 @@ using MasqueDashboard.Infrastructure.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
@@ -70,6 +71,7 @@ public static class MasqueDashboardHosting
         services.AddOptions<ScannerOptions>()
             .Bind(configuration.GetSection(ScannerOptions.Section))
             .Validate(o => o.StageTimeout > TimeSpan.Zero, "Scanner:StageTimeout must be positive.")
+            .Validate(o => o.Lease >= TimeSpan.FromSeconds(5) && o.Lease <= TimeSpan.FromHours(1), "Scanner:Lease must be between 5 seconds and an hour.")
             .Validate(o => string.IsNullOrEmpty(o.External.Url) || Uri.TryCreate(o.External.Url, UriKind.Absolute, out _), "Scanner:External:Url must be an absolute URL.")
             .ValidateOnStart();
         services.AddOptions<Features.Reviews.WorkflowOptions>().Bind(configuration.GetSection(Features.Reviews.WorkflowOptions.Section));
@@ -77,6 +79,24 @@ public static class MasqueDashboardHosting
             .Bind(configuration.GetSection(DemoOptions.Section))
             .PostConfigure(o => o.Seed &= environment.IsDevelopment());
 
+        services.AddOptions<ForwardedHeadersSettings>()
+            .Bind(configuration.GetSection(ForwardedHeadersSettings.Section))
+            .Validate(o => o.FirstInvalid() is null, "ForwardedHeaders:KnownProxies must list IP addresses and KnownNetworks CIDR networks (10.0.0.0/24).")
+            .Validate(o => o.ForwardLimit is >= 1 and <= 10, "ForwardedHeaders:ForwardLimit must be between 1 and 10.")
+            .ValidateOnStart();
+        services.AddOptions<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>()
+            .Configure<Microsoft.Extensions.Options.IOptions<ForwardedHeadersSettings>>((options, settings) => settings.Value.Apply(options));
+        services.AddSingleton<ClusterBus>();
+        var signalR = services.AddSignalR();
+        if (configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
+        {
+            // Circuits stay on the instance that holds them (sticky sessions); the backplane carries SignalR's group and
+            // user messages between instances, and ClusterBus the product's own change notices.
+            signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("masque-signalr"));
+        }
+
+        services.AddMasqueHealthChecks();
+        services.AddMasqueJobs(configuration);
         AddData(services, configuration, environment);
         AddIdentity(services);
 
@@ -103,6 +123,12 @@ public static class MasqueDashboardHosting
     public static WebApplication MapMasqueDashboard(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ForwardedHeadersSettings>>().Value.IsEnabled)
+        {
+            // First, so the sign-in audit, detections per address, HTTPS redirects and secure cookies see the client.
+            app.UseForwardedHeaders();
+        }
+
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
@@ -118,6 +144,7 @@ public static class MasqueDashboardHosting
         app.UseAntiforgery();
 
         app.MapStaticAssets();
+        app.MapHealthEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapRazorComponents<App>()
             .AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
@@ -221,14 +248,12 @@ public static class MasqueDashboardHosting
         services.AddScoped<Features.Signers.ICertificateRevocationListener, FleetRevocationListener>();
         services.AddSingleton<ApprovalExpiry>();
         services.AddSingleton<EscalationWorker>();
-        services.AddHostedService(sp => sp.GetRequiredService<EscalationWorker>());
         services.AddOptions<FleetRetentionOptions>()
             .Bind(configuration.GetSection(FleetRetentionOptions.Section))
             .Validate(o => o.CheckIns >= TimeSpan.FromHours(1), "Fleet:Retention:CheckIns must be at least one hour.")
             .Validate(o => o.Interval >= TimeSpan.FromMinutes(1) && o.Interval <= TimeSpan.FromDays(40), "Fleet:Retention:Interval must be between one minute and 40 days.")
             .ValidateOnStart();
         services.AddSingleton<FleetRetention>();
-        services.AddHostedService(sp => sp.GetRequiredService<FleetRetention>());
         AddFleetSimulator(services);
     }
 
@@ -277,14 +302,12 @@ public static class MasqueDashboardHosting
         services.AddSingleton<Features.Audit.Siem.SyslogSink>();
         services.AddSingleton<Features.Audit.Siem.SiemSettingsStore>();
         services.AddSingleton<Features.Audit.Siem.SiemForwarder>();
-        services.AddHostedService(sp => sp.GetRequiredService<Features.Audit.Siem.SiemForwarder>());
         services.AddOptions<AuditOptions>()
             .Bind(configuration.GetSection(AuditOptions.Section))
             .Validate(o => o.Retention.Days is >= 0 and <= 36_500, "Audit:Retention:Days must be 0 (keep everything) to 36,500.")
             .Validate(o => o.Retention.Interval >= TimeSpan.FromMinutes(1) && o.Retention.Interval <= TimeSpan.FromDays(40), "Audit:Retention:Interval must be between a minute and 40 days.")
             .ValidateOnStart();
         services.AddSingleton<AuditRetention>();
-        services.AddHostedService(sp => sp.GetRequiredService<AuditRetention>());
     }
 
     private static void AddData(IServiceCollection services, ConfigurationManager configuration, IWebHostEnvironment environment)
@@ -305,6 +328,10 @@ public static class MasqueDashboardHosting
         }
 
         services.AddScoped<MasqueDbContext>(sp => sp.GetRequiredService<IDbContextFactory<MasqueDbContext>>().CreateDbContext());
+        // One key ring for every instance, in the database: a cookie or antiforgery token one instance minted, another reads.
+        services.AddDataProtection()
+            .SetApplicationName("MasqueDashboard")
+            .PersistKeysToDbContext<MasqueDbContext>();
     }
 
     private static void AddIdentity(IServiceCollection services)

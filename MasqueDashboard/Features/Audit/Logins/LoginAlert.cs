@@ -68,4 +68,4 @@ public sealed class LoginAlert
 public sealed record LoginAlertsChanged(IReadOnlyList<LoginAlert> Raised);
 
 /// <summary>Pushes login alerts as they are raised, grow or are acknowledged to the pages that watch them.</summary>
-public sealed class LoginAlertNotifier(ILogger<LoginAlertNotifier> logger) : ChangeNotifier<LoginAlertsChanged>(logger);
+public sealed class LoginAlertNotifier(ILogger<LoginAlertNotifier> logger, MasqueDashboard.Infrastructure.ClusterBus bus) : ChangeNotifier<LoginAlertsChanged>(logger, bus);

@@ -17,14 +17,17 @@ public sealed partial class SiemForwarder(
     SyslogSink syslog,
     IOptions<SiemOptions> options,
     TimeProvider time,
-    ILogger<SiemForwarder> logger) : BackgroundService
+    Quartz.ISchedulerFactory schedulers,
+    ILogger<SiemForwarder> logger) : IDisposable
 {
     private readonly Dictionary<string, DateTimeOffset> notBefore = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim round = new(1, 1);
-    private TaskCompletionSource kick = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Asks for a round now (a test event, a settings change) instead of at the next poll.</summary>
-    public void Kick() => kick.TrySetResult();
+    public void Dispose() => round.Dispose();
+
+    /// <summary>Asks for a run now (a test event, a settings change) instead of at the next poll, on whichever instance the scheduler picks.</summary>
+    public async Task KickAsync() =>
+        await (await schedulers.GetScheduler()).TriggerJob(Infrastructure.Hosting.Scheduling.KeyOf<Infrastructure.Hosting.SiemForwardingJob>());
 
     /// <summary>One round: every enabled sink gets at most one batch. Returns the events accepted. Public for tests.</summary>
     public async Task<int> ForwardOnceAsync(CancellationToken cancellationToken = default)
@@ -120,39 +123,21 @@ public sealed partial class SiemForwarder(
     /// <summary>Lets a failing sink be tried again at once (after its settings changed).</summary>
     public void ResetBackoff(string sink) => notBefore.Remove(sink);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// One scheduled run (every <c>Siem:PollInterval</c>, on one instance of the cluster): forwards until the sinks
+    /// caught up or refuse, so a backlog drains without waiting for the next run.
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            var forwarded = 0;
-            try
+            while (await ForwardOnceAsync(cancellationToken) > 0)
             {
-                forwarded = await ForwardOnceAsync(stoppingToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogRoundFailed(logger, e);
-            }
-
-            if (forwarded > 0)
-            {
-                continue; // more may be waiting: keep going without a pause
-            }
-
-            var signal = kick;
-            try
-            {
-                await Task.WhenAny(signal.Task, Task.Delay(options.Value.PollInterval, time, stoppingToken));
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            if (signal.Task.IsCompleted)
-            {
-                kick = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogRoundFailed(logger, e);
         }
     }
 

@@ -100,6 +100,13 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
                     b.Property<int>("ScanAttempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("ScanLeaseExpiresAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ScanLeaseOwner")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("ScannedAtUtc")
                         .HasColumnType("TEXT");
 
@@ -1389,6 +1396,44 @@ namespace MasqueDashboard.Infrastructure.Data.Migrations.Sqlite
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("MasqueDashboard.Infrastructure.Data.StateStamp", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Stamp")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("StateStamps");
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "fleet",
+                            Stamp = new Guid("00000000-0000-0000-0000-000000000000")
+                        });
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
