@@ -5,12 +5,8 @@ using System.Text.Json;
 using MasqueDashboard.Features.Apps;
 using MasqueDashboard.Features.Audit;
 using MasqueDashboard.Features.Compliance;
-using MasqueDashboard.Infrastructure.Cli;
 using MasqueDashboard.Infrastructure.Data;
 using MasqueDashboard.Tests.Support;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 
 namespace MasqueDashboard.Tests.Infrastructure;
@@ -137,75 +133,12 @@ public sealed class TwoProcessesTests : IAsyncDisposable
     /// <summary>A Developer and their token, made with the operator's verbs against the shared database.</summary>
     private async Task<string> DeveloperTokenAsync()
     {
-        void Configure(WebApplicationBuilder builder)
-        {
-            builder.Configuration["Database:Provider"] = "Postgres";
-            builder.Configuration["ConnectionStrings:Postgres"] = database;
-            builder.Configuration["Storage:Root"] = storage;
-            builder.Environment.EnvironmentName = "Testing";
-        }
-
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        Assert.Equal(CommandLine.Ok, await CommandLine.RunAsync(["users", "add", "--email", "dev@two.test", "--role", "Developer", "--password", MasqueAppFactory.Password], output, error, Configure));
-        using var tokenOutput = new StringWriter();
-        Assert.Equal(CommandLine.Ok, await CommandLine.RunAsync(["tokens", "issue", "--email", "dev@two.test"], tokenOutput, error, Configure));
-        return tokenOutput.ToString().TrimEnd().Split('\n')[^1].Trim();
+        await Operator.RunAsync(database!, storage, "users", "add", "--email", "dev@two.test", "--role", "Developer", "--password", MasqueAppFactory.Password);
+        return await Operator.TokenAsync(database!, storage, "dev@two.test");
     }
 
     private sealed class Contexts(string connectionString) : IDbContextFactory<MasqueDbContext>
     {
         public MasqueDbContext CreateDbContext() => PostgresMasqueDbContext.Standalone(connectionString);
-    }
-
-    /// <summary>
-    /// A MobSF-style reputation service on loopback whose first upload hangs until released: the scan that called it is
-    /// caught in the middle. Later calls answer at once.
-    /// </summary>
-    private sealed class SlowReputationService : IAsyncDisposable
-    {
-        private readonly WebApplication web;
-        private readonly TaskCompletionSource firstUpload = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource release = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int uploads;
-
-        private SlowReputationService(WebApplication web) => this.web = web;
-
-        public string Url { get; private set; } = "";
-
-        public Task FirstUpload => firstUpload.Task;
-
-        public static async Task<SlowReputationService> StartAsync()
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            var web = builder.Build();
-            var service = new SlowReputationService(web);
-            web.MapPost("/api/v1/upload", async (HttpContext http) =>
-            {
-                await http.Request.Body.CopyToAsync(Stream.Null);
-                if (Interlocked.Increment(ref service.uploads) == 1)
-                {
-                    service.firstUpload.TrySetResult();
-                    await service.release.Task;
-                }
-
-                return Results.Text("""{"hash":"abc","scan_type":"ipa"}""", "application/json");
-            });
-            web.MapPost("/api/v1/scan", () => Results.Text("{}", "application/json"));
-            web.MapPost("/api/v1/report_json", () => Results.Text("""{"appsec":{"high":[],"warning":[],"secure":[]}}""", "application/json"));
-            await web.StartAsync();
-            service.Url = web.Urls.First() + "/";
-            return service;
-        }
-
-        public void Release() => release.TrySetResult();
-
-        public async ValueTask DisposeAsync()
-        {
-            release.TrySetResult();
-            await web.StopAsync();
-            await web.DisposeAsync();
-        }
     }
 }

@@ -6,21 +6,23 @@ using Microsoft.EntityFrameworkCore;
 namespace MasqueDashboard.Features.Fleet;
 
 /// <summary>
-/// Applies check-ins through one writer with group commit: SQLite has one writer at a time, so check-ins that
-/// arrive together are applied in one transaction and one commit, in arrival order, instead of each waiting on
-/// the file lock. A batch that fails is rolled back and its check-ins retried one by one, so one bad check-in
+/// Applies check-ins through one writer with group commit: SQLite has one writer at a time (and PostgreSQL one writer
+/// lock, <c>PostgresWriterLock</c>), so check-ins that arrive together are applied in one transaction and one commit,
+/// in arrival order, instead of each waiting on the lock (<c>Fleet:CheckInBatch</c>, 64 by default; 1 turns grouping off). A batch that fails is rolled back and its check-ins retried one by one, so one bad check-in
 /// never takes others down with it. Nothing is answered before its transaction committed.
 /// </summary>
 public sealed class CheckInWriter : IAsyncDisposable
 {
-    public const int MaxBatch = 64;
+    private readonly int maxBatch;
     private readonly Channel<Work> queue = Channel.CreateBounded<Work>(new BoundedChannelOptions(4_096) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly IDbContextFactory<MasqueDbContext> contexts;
     private readonly FleetCache cache;
     private readonly Task loop;
 
-    public CheckInWriter(IDbContextFactory<MasqueDbContext> contexts, FleetCache cache)
+    public CheckInWriter(IDbContextFactory<MasqueDbContext> contexts, FleetCache cache, Microsoft.Extensions.Options.IOptions<FleetOptions> options)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        maxBatch = options.Value.CheckInBatch;
         this.contexts = contexts;
         this.cache = cache;
         loop = Task.Run(RunAsync);
@@ -48,11 +50,11 @@ public sealed class CheckInWriter : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var batch = new List<Work>(MaxBatch);
+        var batch = new List<Work>(maxBatch);
         while (await queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var work))
+            while (batch.Count < maxBatch && queue.Reader.TryRead(out var work))
             {
                 batch.Add(work);
             }

@@ -14,6 +14,9 @@ public sealed class FleetOptions
     /// <summary>How often the escalation ladder and the overdue check-in sweep run.</summary>
     public TimeSpan EscalationInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Check-ins applied in one transaction and one commit (group commit, 1 to 256); 1 applies each alone.</summary>
+    public int CheckInBatch { get; set; } = 64;
+
     /// <summary>A command sent but unanswered this long is delivered again (a device may have lost the response).</summary>
     public TimeSpan ResendAfter { get; set; } = TimeSpan.FromMinutes(10);
 

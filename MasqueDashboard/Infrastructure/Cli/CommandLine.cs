@@ -43,9 +43,13 @@ public static class CommandLine
                                   time a full fleet re-evaluation and the revocation lookup (bars 5 s and 1 s),
                                   then a simulated week of W devices (10,000) checking in every 15 minutes with
                                   retention pruning, and the table sizes after it.
-          bench checkin [--devices N] [--seconds S] [--concurrency C] [--apps K] [--report docs/BENCHMARKS.md]
-                                  On a temporary database and a loopback server: check-ins per second with K apps
-                                  (40) each, p50/p99 latency and a reconciliation of what was stored.
+          bench checkin [--devices N] [--seconds S] [--concurrency C] [--apps K] [--provider Sqlite|Postgres]
+                        [--target URL [--secret S]] [--report docs/BENCHMARKS.md]
+                                  On a temporary database (SQLite, or a database of its own on the server of
+                                  ConnectionStrings:Postgres) and a loopback server: check-ins per second with K apps
+                                  (40) each, p50/p99 latency and a reconciliation of what was stored. With --target,
+                                  against a running deployment made for it (e.g. nginx before two instances) whose
+                                  database is the configured one, enrolling with --secret (default Fleet:EnrollmentSecret).
           bench export [--events N] [--runs R] [--report docs/BENCHMARKS.md]
                                   On a temporary database: append N audit events (default 1,000,000), then time the
                                   CSV export of the trail against sqlite3 -csv of the same rows (bar 1.5×) and report
@@ -281,11 +285,18 @@ public static class CommandLine
             Number(args, "runs", 3, 1, 20), Number(args, "week-devices", 10_000, 1, 1_000_000), args.Optional("report"), output);
     }
 
-    private static Task<int> BenchCheckInAsync(IServiceProvider services, CliArguments args, TextWriter output)
+    private static async Task<int> BenchCheckInAsync(IServiceProvider services, CliArguments args, TextWriter output)
     {
-        args.AllowOnly("devices", "seconds", "concurrency", "apps", "report");
-        return FleetBenchmark.RunCheckInAsync(Number(args, "devices", 2_000, 1, 100_000), Number(args, "seconds", 20, 1, 600),
-            Number(args, "concurrency", 32, 1, 512), Number(args, "apps", 40, 0, 200), args.Optional("report"), output);
+        args.AllowOnly("devices", "seconds", "concurrency", "apps", "report", "provider", "target", "secret");
+        Uri? target = null;
+        if (args.Optional("target") is { } url && (!Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out target) || target.Scheme is not ("http" or "https")))
+        {
+            throw new CliUsageException("--target is an http(s) URL, e.g. http://127.0.0.1:8080.");
+        }
+
+        var database = target is null ? await BenchDatabase.ForAsync(args.Optional("provider") ?? DatabaseOptions.Sqlite, services.GetRequiredService<IConfiguration>()) : BenchDatabase.Sqlite;
+        return await FleetBenchmark.RunCheckInAsync(Number(args, "devices", 2_000, 1, 100_000), Number(args, "seconds", 20, 1, 600),
+            Number(args, "concurrency", 32, 1, 512), Number(args, "apps", 40, 0, 200), target, args.Optional("secret"), database, services, args.Optional("report"), output);
     }
 
     private static Task<int> BenchExportAsync(IServiceProvider services, CliArguments args, TextWriter output)

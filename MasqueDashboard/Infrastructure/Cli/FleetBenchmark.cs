@@ -176,22 +176,41 @@ internal static class FleetBenchmark
         return passed;
     }
 
-    public static async Task<int> RunCheckInAsync(int devices, int seconds, int concurrency, int apps, string? reportPath, TextWriter output)
+    /// <param name="target">
+    /// Null: a server of its own on 127.0.0.1 over a temporary <paramref name="database"/>. Else the base URL of a running
+    /// deployment (nginx in front of several instances) whose database is the configured one (<paramref name="configured"/>),
+    /// enrolled with <paramref name="secret"/>; meant for a deployment made for the benchmark (it adds the bench catalog
+    /// when missing, and its devices).
+    /// </param>
+    public static async Task<int> RunCheckInAsync(int devices, int seconds, int concurrency, int apps, Uri? target, string? secret, BenchDatabase database,
+        IServiceProvider configured, string? reportPath, TextWriter output)
     {
-        await using var host = await BenchHost.StartAsync(listen: true);
-        await SeedCatalogAsync(host.App.Services);
+        await using var host = target is null ? await BenchHost.StartAsync(listen: true, database) : null;
+        var services = host?.App.Services ?? configured;
+        var contexts = services.GetRequiredService<IDbContextFactory<MasqueDbContext>>();
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            if (!await db.CatalogApps.AnyAsync(a => a.BundleId == BenchCatalog[0].BundleId))
+            {
+                await SeedCatalogAsync(services);
+            }
+        }
+
+        var run = Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        var enrolSecret = host is null ? secret ?? services.GetRequiredService<Microsoft.Extensions.Options.IOptions<FleetOptions>>().Value.EnrollmentSecret : Secret;
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
-        using var http = new HttpClient(handler) { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        await output.WriteLineAsync($"Server on {host.BaseAddress} (database {host.Directory}); enrolling {devices:N0} devices …");
+        using var http = new HttpClient(handler) { BaseAddress = host?.BaseAddress ?? target, Timeout = TimeSpan.FromSeconds(30) };
+        var where = host is null ? $"Target {target} (its database: the configured one)" : $"Server on {host.BaseAddress} ({host.Database.Name} {(host.Database.IsPostgres ? "" : host.Directory)})";
+        await output.WriteLineAsync($"{where}; enrolling {devices:N0} devices …");
 
         var fleet = new BenchDevice[devices];
         await Parallel.ForAsync(0, devices, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, ct) =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/devices/enroll")
             {
-                Content = JsonContent.Create(new EnrollRequest($"BENCH-{i:D8}-0000-0000-0000-000000000000", $"F{i:D9}", "iPhone 6", "8.1", $"bench{i}@corp.example", true)),
+                Content = JsonContent.Create(new EnrollRequest($"BENCH-{run}-{i:D8}-0000-000000000000", $"F{i:D9}", "iPhone 6", "8.1", $"bench{i}@corp.example", true)),
             };
-            request.Headers.Add("X-Enrollment-Secret", Secret);
+            request.Headers.Add("X-Enrollment-Secret", enrolSecret);
             using var response = await http.SendAsync(request, ct);
             response.EnsureSuccessStatusCode();
             var enrolled = (await response.Content.ReadFromJsonAsync<EnrollResponse>(ct))!;
@@ -240,9 +259,13 @@ internal static class FleetBenchmark
         await Task.WhenAll(workers);
         var elapsed = deadline.Elapsed.TotalSeconds;
 
-        var contexts = host.App.Services.GetRequiredService<IDbContextFactory<MasqueDbContext>>();
-        await using var db = await contexts.CreateDbContextAsync();
-        var stored = await db.DeviceCheckIns.LongCountAsync() - devices;
+        long stored;
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            var prefix = $"BENCH-{run}-";
+            stored = await db.DeviceCheckIns.LongCountAsync(c => db.Devices.Any(d => d.Id == c.DeviceId && d.Udid.StartsWith(prefix))) - devices;
+        }
+
         var sorted = latencies.Order().ToList();
         var rate = sent / elapsed;
         var p50 = BenchmarkReport.Percentile(sorted, 0.50);
@@ -253,10 +276,10 @@ internal static class FleetBenchmark
         if (reportPath is not null)
         {
             BenchmarkReport.Append(reportPath, "Check-in (`bench checkin`)",
-                "The device contract over HTTP on loopback (Kestrel in the same process, a fresh SQLite file): enrolled devices check in with 40 apps each (two of them catalog apps) from a pool of connections; the first check-in of each device is a warm-up, then the steady state is measured. Reconciled: every 200 answer has its check-in row. Bars (PRODUCT.md §12): ≥ 1,500 check-ins/s, p99 ≤ 100 ms, none lost.",
-                "| when | machine | devices | concurrency | check-ins | rate | p50 | p99 | failed | lost | bar |\n|---|---|---|---|---|---|---|---|---|---|---|",
+                "The device contract over HTTP on loopback: by default Kestrel in the same process on a fresh database (SQLite, or PostgreSQL with `--provider Postgres`); with `--target URL` a running deployment (two instances behind nginx on PostgreSQL). Enrolled devices check in with 40 apps each (two of them catalog apps) from a pool of connections; the first check-in of each device is a warm-up, then the steady state is measured. Reconciled: every 200 answer has its check-in row. Bars (PRODUCT.md §12): ≥ 1,500 check-ins/s, p99 ≤ 100 ms, none lost.",
+                "| when | machine | server | devices | concurrency | check-ins | rate | p50 | p99 | failed | lost | bar |\n|---|---|---|---|---|---|---|---|---|---|---|---|",
                 string.Create(CultureInfo.InvariantCulture,
-                    $"| {BenchmarkReport.Now()} | {BenchmarkReport.Machine()} | {devices:N0} | {concurrency} | {sent:N0} in {elapsed:0} s | {rate:0} /s | {p50:0.0} ms | {p99:0.0} ms | {failed} | {lost} | {(passed ? "pass" : "FAIL")} |"));
+                    $"| {BenchmarkReport.Now()} | {BenchmarkReport.Machine()} | {(host is null ? $"--target {target}" : $"one instance, {host.Database.Name}")} | {devices:N0} | {concurrency} | {sent:N0} in {elapsed:0} s | {rate:0} /s | {p50:0.0} ms | {p99:0.0} ms | {failed} | {lost} | {(passed ? "pass" : "FAIL")} |"));
         }
 
         return passed ? CommandLine.Ok : CommandLine.Failed;
@@ -330,7 +353,8 @@ internal static class FleetBenchmark
     /// <summary>The dashboard on a temporary database, optionally listening on 127.0.0.1 (loopback only).</summary>
     internal sealed class BenchHost : IAsyncDisposable
     {
-        private BenchHost(WebApplication app, string directory, Uri? baseAddress) => (App, Directory, BaseAddress) = (app, directory, baseAddress);
+        private BenchHost(WebApplication app, string directory, Uri? baseAddress, BenchDatabase database) =>
+            (App, Directory, BaseAddress, Database) = (app, directory, baseAddress, database);
 
         public WebApplication App { get; }
 
@@ -338,8 +362,14 @@ internal static class FleetBenchmark
 
         public Uri? BaseAddress { get; }
 
-        public static async Task<BenchHost> StartAsync(bool listen)
+        /// <summary>The temporary database: a SQLite file in <see cref="Directory"/>, or a database of its own on PostgreSQL.</summary>
+        public BenchDatabase Database { get; }
+
+        /// <param name="listen">Serve HTTP on 127.0.0.1 (a free port).</param>
+        /// <param name="database">Where the temporary database lives (<see cref="BenchDatabase.Sqlite"/> by default).</param>
+        public static async Task<BenchHost> StartAsync(bool listen, BenchDatabase? database = null)
         {
+            database ??= BenchDatabase.Sqlite;
             var directory = Path.Combine(Path.GetTempPath(), "masque-bench", Guid.NewGuid().ToString("N"));
             System.IO.Directory.CreateDirectory(directory);
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Benchmark", ApplicationName = typeof(FleetBenchmark).Assembly.GetName().Name });
@@ -347,6 +377,8 @@ internal static class FleetBenchmark
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Sqlite"] = $"Data Source={Path.Combine(directory, "bench.db")}",
+                ["Database:Provider"] = database.IsPostgres ? DatabaseOptions.Postgres : DatabaseOptions.Sqlite,
+                ["ConnectionStrings:Postgres"] = database.ConnectionString,
                 ["Storage:Root"] = Path.Combine(directory, "packages"),
                 ["Fleet:EnrollmentSecret"] = Secret,
                 ["Fleet:Simulator:Enabled"] = "false",
@@ -374,7 +406,7 @@ internal static class FleetBenchmark
                 address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
             }
 
-            return new BenchHost(app, directory, address);
+            return new BenchHost(app, directory, address, database);
         }
 
         public async ValueTask DisposeAsync()
@@ -386,6 +418,7 @@ internal static class FleetBenchmark
 
             await App.DisposeAsync();
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            await Database.DropAsync();
             try
             {
                 System.IO.Directory.Delete(Directory, recursive: true);
@@ -395,5 +428,66 @@ internal static class FleetBenchmark
                 // Left for the OS to clean up with the rest of the temp folder.
             }
         }
+    }
+}
+
+/// <summary>
+/// A benchmark's temporary database: a SQLite file (the default), or with <c>--provider Postgres</c> a database of its
+/// own created on the server of <c>ConnectionStrings:Postgres</c> (whose user may create databases) and dropped after.
+/// </summary>
+internal sealed class BenchDatabase
+{
+    public static readonly BenchDatabase Sqlite = new(null, null);
+
+    private readonly string? admin;
+
+    private BenchDatabase(string? admin, string? connectionString) => (this.admin, ConnectionString) = (admin, connectionString);
+
+    public string? ConnectionString { get; }
+
+    public bool IsPostgres => ConnectionString is not null;
+
+    public string Name => IsPostgres ? "PostgreSQL" : "SQLite";
+
+    public static async Task<BenchDatabase> ForAsync(string provider, IConfiguration configuration)
+    {
+        if (string.Equals(provider, DatabaseOptions.Sqlite, StringComparison.OrdinalIgnoreCase))
+        {
+            return Sqlite;
+        }
+
+        if (!string.Equals(provider, DatabaseOptions.Postgres, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new CliUsageException("--provider is Sqlite or Postgres.");
+        }
+
+        if (configuration.GetConnectionString(DatabaseOptions.Postgres) is not { Length: > 0 } admin)
+        {
+            throw new CliUsageException("--provider Postgres needs ConnectionStrings:Postgres (a server where the benchmark may create its own database).");
+        }
+
+        var name = "masque_bench_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var connection = new Npgsql.NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return new BenchDatabase(admin, new Npgsql.NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString);
+    }
+
+    public async Task DropAsync()
+    {
+        if (admin is null || ConnectionString is null)
+        {
+            return;
+        }
+
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        await using var connection = new Npgsql.NpgsqlConnection(admin);
+        await connection.OpenAsync();
+        await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS {new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString).Database} WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
     }
 }

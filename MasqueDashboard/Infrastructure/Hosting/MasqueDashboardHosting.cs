@@ -226,6 +226,7 @@ public static class MasqueDashboardHosting
             .PostConfigure(o => o.Simulator.Enabled ??= environment.IsDevelopment())
             .Validate(o => o.MaxCheckInBytes is >= 4096 and <= 64 * 1024 * 1024, "Fleet:MaxCheckInBytes must be between 4 KiB and 64 MiB.")
             .Validate(o => o.EscalationInterval >= TimeSpan.FromSeconds(1) && o.EscalationInterval <= TimeSpan.FromDays(40), "Fleet:EscalationInterval must be between one second and 40 days.")
+            .Validate(o => o.CheckInBatch is >= 1 and <= 256, "Fleet:CheckInBatch must be between 1 and 256.")
             .Validate(o => o.Brake.MaxDevices is >= 1 and <= 100_000, "Fleet:Brake:MaxDevices must be between 1 and 100,000.")
             .Validate(o => o.Brake.Window >= TimeSpan.FromMinutes(1) && o.Brake.Window <= TimeSpan.FromDays(40), "Fleet:Brake:Window must be between a minute and 40 days.")
             .Validate(o => o.ApprovalExpiry >= TimeSpan.FromMinutes(1) && o.ApprovalExpiry <= TimeSpan.FromDays(40), "Fleet:ApprovalExpiry must be between a minute and 40 days.")
