@@ -11,14 +11,16 @@ namespace MasqueDashboard.Tests.EndToEnd;
 /// PRODUCT.md §11 as an operator deploys it: two processes of the app on one PostgreSQL and one Redis, behind nginx with
 /// a sticky upstream, and Debian's Chromium signed in through nginx.
 /// </summary>
-public sealed class SeveralInstancesEndToEndTests : IAsyncDisposable
+public sealed class SeveralInstancesEndToEndTests : IAsyncLifetime
 {
     private const string Secret = "several-instances-secret";
     private readonly string storage = Directory.CreateTempSubdirectory("masque-e2e-two-").FullName;
     private readonly List<AppProcess> instances = [];
     private string? database;
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         foreach (var instance in instances)
         {

@@ -15,14 +15,16 @@ namespace MasqueDashboard.Tests.Infrastructure;
 /// Two instances as an operator runs them — two processes of the built app on one PostgreSQL — writing at once, and one
 /// of them killed with SIGKILL in the middle of a scan (PRODUCT.md §11).
 /// </summary>
-public sealed class TwoProcessesTests : IAsyncDisposable
+public sealed class TwoProcessesTests : IAsyncLifetime
 {
     private const string Secret = "two-processes-secret";
     private readonly string storage = Directory.CreateTempSubdirectory("masque-two-").FullName;
     private readonly List<AppProcess> instances = [];
     private string? database;
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         foreach (var instance in instances)
         {

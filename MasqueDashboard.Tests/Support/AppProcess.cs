@@ -52,11 +52,14 @@ public sealed class AppProcess : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(settings);
         var port = TestRedis.FreePort();
-        var info = new ProcessStartInfo(Dotnet())
+        // A watchdog shell runs the app and kills it when this test process is gone, however the test ended.
+        var info = new ProcessStartInfo("/bin/sh")
         {
             WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MasqueDashboard.dll"));
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add($"\"{Dotnet()}\" \"{Path.Combine(AppContext.BaseDirectory, "MasqueDashboard.dll")}\" & pid=$!; "
+            + $"while [ -d /proc/{Environment.ProcessId} ] && kill -0 $pid 2>/dev/null; do sleep 1; done; kill -9 $pid 2>/dev/null; wait $pid");
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         info.Environment["Demo__Seed"] = "false";

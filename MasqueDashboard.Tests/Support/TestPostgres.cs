@@ -146,17 +146,20 @@ public static class TestPostgres
         }
 
         var port = FreeLoopbackPort();
-        var server = Process.Start(StartInfo(Path.Combine(bin, "postgres"),
-        [
-            "-D", data, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-k", directory,
+        // A watchdog shell runs the server and stops it (fast shutdown) when this test process is gone, however it ended.
+        var postgres = string.Join(' ', new[]
+        {
+            Path.Combine(bin, "postgres"), "-D", data, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-k", directory,
             "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=400", "-c", "fsync=off",
             "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "shared_buffers=128MB",
-        ], root))!;
+        });
+        var watchdog = $"{postgres} & pid=$!; while [ -d /proc/{Environment.ProcessId} ] && kill -0 $pid 2>/dev/null; do sleep 1; done; kill -INT $pid 2>/dev/null; wait $pid";
+        var server = Process.Start(StartInfo("/bin/sh", ["-c", watchdog], root))!;
         server.OutputDataReceived += (_, _) => { };
         server.ErrorDataReceived += (_, _) => { };
         server.BeginOutputReadLine();
         server.BeginErrorReadLine();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(server, directory);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(bin, data, directory, root);
 
         var admin = new NpgsqlConnectionStringBuilder
         {
@@ -181,20 +184,12 @@ public static class TestPostgres
         }
     }
 
-    private static void Stop(Process server, string directory)
+    private static void Stop(string bin, string data, string directory, bool root)
     {
         try
         {
-            if (!server.HasExited)
-            {
-                // SIGINT is PostgreSQL's fast shutdown: connections are ended, nothing is left behind.
-                Process.Start("kill", ["-INT", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExit(5_000);
-                if (!server.WaitForExit(10_000))
-                {
-                    server.Kill(entireProcessTree: true);
-                }
-            }
-
+            // Fast shutdown: connections are ended, nothing is left behind (the watchdog would do it within a second too).
+            Run(Path.Combine(bin, "pg_ctl"), ["stop", "-D", data, "-m", "fast", "-w", "-t", "10"], root);
             Directory.Delete(directory, recursive: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
