@@ -7,7 +7,8 @@ namespace MasqueDashboard.Tests.Support;
 
 /// <summary>
 /// Debian's nginx in front of app instances on loopback, configured as <c>deploy/nginx-masque.conf</c> does it (sticky
-/// <c>ip_hash</c> upstream, WebSockets, forwarded headers, long reads) without TLS, in a temporary prefix. Each answer
+/// <c>ip_hash</c> upstream for the console, <c>least_conn</c> for the device contract, WebSockets, forwarded headers,
+/// long reads) without TLS, in a temporary prefix. Each answer
 /// names the instance that served it (<c>X-Upstream</c>). Skips where nginx is absent, except under CI.
 /// </summary>
 public sealed class TestNginx : IDisposable
@@ -58,6 +59,9 @@ public sealed class TestNginx : IDisposable
                 upstream masque {
                     ip_hash;
             {{servers}}    }
+                upstream masque_devices {
+                    least_conn;
+            {{servers}}    }
                 server {
                     listen 127.0.0.1:{{port.ToString(CultureInfo.InvariantCulture)}};
                     client_max_body_size 2049m;
@@ -71,6 +75,15 @@ public sealed class TestNginx : IDisposable
                         proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
                         proxy_set_header X-Forwarded-Proto $scheme;
                         proxy_read_timeout 3600s;
+                        proxy_next_upstream error timeout http_502;
+                        add_header X-Upstream $upstream_addr always;
+                    }
+                    location /api/v1/devices/ {
+                        proxy_pass http://masque_devices;
+                        proxy_http_version 1.1;
+                        proxy_set_header Host $http_host;
+                        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+                        proxy_set_header X-Forwarded-Proto $scheme;
                         proxy_next_upstream error timeout http_502;
                         add_header X-Upstream $upstream_addr always;
                     }

@@ -62,12 +62,15 @@ public sealed class FleetCache(IDbContextFactory<MasqueDbContext> contexts, ICat
     public async Task<FleetState> GetAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        Guid stamp;
-        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
-        {
-            stamp = await db.StateStamps.AsNoTracking().Where(s => s.Name == StateStamp.Fleet).Select(s => s.Stamp).FirstOrDefaultAsync(cancellationToken);
-        }
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await GetAsync(db, cancellationToken);
+    }
 
+    /// <summary>As <see cref="GetAsync(CancellationToken)"/>, comparing stamps through <paramref name="db"/> (inside its transaction, if any).</summary>
+    public async Task<FleetState> GetAsync(MasqueDbContext db, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var stamp = await db.StateStamps.AsNoTracking().Where(s => s.Name == StateStamp.Fleet).Select(s => s.Stamp).FirstOrDefaultAsync(cancellationToken);
         Task<FleetState> state;
         lock (gate)
         {

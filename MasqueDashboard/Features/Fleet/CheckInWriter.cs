@@ -28,11 +28,14 @@ public sealed class CheckInWriter : IAsyncDisposable
         loop = Task.Run(RunAsync);
     }
 
-    /// <summary>Runs <paramref name="apply"/> inside the writer's transaction and returns its result once committed.</summary>
-    public async Task<T> RunAsync<T>(Func<MasqueDbContext, Task<T>> apply, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="apply"/> inside the writer's transaction, with the fleet's state as that transaction sees it
+    /// (read once per batch), and returns its result once committed.
+    /// </summary>
+    public async Task<T> RunAsync<T>(Func<MasqueDbContext, FleetState, Task<T>> apply, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(apply);
-        var work = new Work(async db => await apply(db));
+        var work = new Work(async (db, state) => await apply(db, state));
         await queue.Writer.WriteAsync(work, cancellationToken);
         return (T)(await work.Completion.Task)!;
     }
@@ -43,7 +46,7 @@ public sealed class CheckInWriter : IAsyncDisposable
         await loop;
     }
 
-    private sealed record Work(Func<MasqueDbContext, Task<object?>> Apply)
+    private sealed record Work(Func<MasqueDbContext, FleetState, Task<object?>> Apply)
     {
         public TaskCompletionSource<object?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
@@ -77,9 +80,11 @@ public sealed class CheckInWriter : IAsyncDisposable
             await using var db = await contexts.CreateDbContextAsync();
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             await using var transaction = await db.Database.BeginTransactionAsync();
+            // One stamp read for the batch, in its transaction: a change committed before it is applied to all of it.
+            var state = await cache.GetAsync(db);
             for (var i = 0; i < batch.Count; i++)
             {
-                results[i] = await batch[i].Apply(db);
+                results[i] = await batch[i].Apply(db, state);
             }
 
             db.ChangeTracker.DetectChanges();

@@ -110,8 +110,7 @@ public sealed partial class DeviceContractService(
 
         var report = Validate(request);
         var tokenHash = Hash(token);
-        var state = await cache.GetAsync(cancellationToken);
-        var response = await writer.RunAsync(db => ApplyCheckInAsync(db, tokenHash, report, state), cancellationToken);
+        var response = await writer.RunAsync((db, state) => ApplyCheckInAsync(db, tokenHash, report, state), cancellationToken);
         if (response is not null)
         {
             notifier.Publish();

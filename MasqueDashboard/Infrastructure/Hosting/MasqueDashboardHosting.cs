@@ -317,7 +317,7 @@ public static class MasqueDashboardHosting
         if (database.IsPostgres)
         {
             services.AddDbContextFactory<PostgresMasqueDbContext>((sp, options) => options
-                .UseNpgsql(sp.GetRequiredService<IConfiguration>().GetConnectionString(DatabaseOptions.Postgres))
+                .UseNpgsql(PostgresMasqueDbContext.Tuned(sp.GetRequiredService<IConfiguration>().GetConnectionString(DatabaseOptions.Postgres)))
                 .AddInterceptors(new PostgresWriterLock()));
             services.AddSingleton<IDbContextFactory<MasqueDbContext>, MasqueDbContextFactory<PostgresMasqueDbContext>>();
         }
