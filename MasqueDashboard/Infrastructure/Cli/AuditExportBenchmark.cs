@@ -24,7 +24,7 @@ internal static class AuditExportBenchmark
         await using var host = await FleetBenchmark.BenchHost.StartAsync(listen: false);
         var services = host.App.Services;
         await output.WriteLineAsync($"Appending {events:N0} audit events into {host.Directory} …");
-        var seeded = await services.GetRequiredService<FleetSeeder>().SeedAsync(new FleetSeed(0, 0, Events: events), new Progress<string>(line => output.WriteLine("  " + line)));
+        var seeded = await services.GetRequiredService<FleetSeeder>().SeedAsync(new FleetSeed(0, 0, Events: events), new OutputProgress(output, "  "));
         await output.WriteLineAsync($"Appended {seeded.Events:N0} events in {seeded.Elapsed.TotalSeconds:0.0} s.");
 
         System.Security.Claims.ClaimsPrincipal auditor;

@@ -172,7 +172,7 @@ public static class CommandLine
         {
             await source.Database.MigrateAsync(); // the pilot's database at this version first
             await using var target = PostgresMasqueDbContext.Standalone(postgres);
-            var tables = await DatabaseCopy.CopyAsync(source, target, new Progress<string>(line => output.WriteLine(line)), CancellationToken.None);
+            var tables = await DatabaseCopy.CopyAsync(source, target, new OutputProgress(output), CancellationToken.None);
             await output.WriteLineAsync($"Copied {tables.Sum(t => t.Rows):N0} rows in {tables.Count} tables.");
         }
 
@@ -324,7 +324,7 @@ public static class CommandLine
 
         await services.GetRequiredService<Features.Demo.DemoSeeder>().SeedAsync();
         var seed = new Features.Demo.FleetSeed(Number(args, "devices", 0, 0, 1_000_000), Number(args, "apps-per-device", 40, 0, 200), Number(args, "events", 0, 0, 10_000_000));
-        var result = await services.GetRequiredService<Features.Demo.FleetSeeder>().SeedAsync(seed, new Progress<string>(line => output.WriteLine(line)));
+        var result = await services.GetRequiredService<Features.Demo.FleetSeeder>().SeedAsync(seed, new OutputProgress(output));
         await output.WriteLineAsync($"Seeded {result.Devices:N0} devices, {result.DeviceApps:N0} installed apps, {result.Events:N0} audit events in {result.Elapsed.TotalSeconds:0.0} s.");
         return Ok;
     }

@@ -41,7 +41,7 @@ internal static class FleetBenchmark
         await SeedCatalogAsync(services);
         await output.WriteLineAsync($"Seeding {devices:N0} devices × {appsPerDevice} apps into {host.Directory} …");
         var seeder = services.GetRequiredService<FleetSeeder>();
-        var seeded = await seeder.SeedAsync(new FleetSeed(devices, appsPerDevice), new Progress<string>(line => output.WriteLine("  " + line)));
+        var seeded = await seeder.SeedAsync(new FleetSeed(devices, appsPerDevice), new OutputProgress(output, "  "));
         await output.WriteLineAsync($"Seeded {seeded.DeviceApps:N0} installed apps ({seeded.Builds} distinct builds) in {seeded.Elapsed.TotalSeconds:0.0} s.");
 
         var fleet = services.GetRequiredService<FleetReevaluation>();

@@ -27,7 +27,7 @@ internal static partial class OverviewBenchmark
         var services = host.App.Services;
         await FleetBenchmark.SeedCatalogAsync(services);
         await output.WriteLineAsync($"Seeding {devices:N0} devices × {appsPerDevice} apps and {events:N0} audit events into {host.Directory} …");
-        var seeded = await services.GetRequiredService<FleetSeeder>().SeedAsync(new FleetSeed(devices, appsPerDevice, Events: events), new Progress<string>(line => output.WriteLine("  " + line)));
+        var seeded = await services.GetRequiredService<FleetSeeder>().SeedAsync(new FleetSeed(devices, appsPerDevice, Events: events), new OutputProgress(output, "  "));
         await output.WriteLineAsync($"Seeded in {seeded.Elapsed.TotalSeconds:0} s.");
 
         await using (var scope = services.CreateAsyncScope())
