@@ -68,7 +68,11 @@ public class MasqueAppFactory : WebApplicationFactory<Program>
 
         settings["Security:RequireTwoFactorForPrivilegedRoles"] = "false";
         settings["Storage:Root"] = Path.Combine(directory, "packages");
-        settings["Fleet:Retention:Interval"] = "40.00:00:00"; // tests prune when they mean to (FleetRetention.PruneAsync)
+        // Tests run the scheduled work when they mean to (FleetRetention.PruneAsync, EscalationWorker.SweepAsync,
+        // SiemForwarder.ForwardOnceAsync): the scheduler runs on the real clock and would otherwise land mid-test.
+        settings["Fleet:Retention:Interval"] = "40.00:00:00";
+        settings["Fleet:EscalationInterval"] = "40.00:00:00";
+        settings["Siem:PollInterval"] = "01:00:00";
     }
 
     /// <summary>The app's clock, started at the real now to the whole microsecond: what both databases store exactly.</summary>
