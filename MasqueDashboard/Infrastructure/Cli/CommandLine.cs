@@ -54,7 +54,8 @@ public static class CommandLine
                                   On a temporary database: append N audit events (default 1,000,000), then time the
                                   CSV export of the trail against sqlite3 -csv (on PostgreSQL psql \copy) of the same rows (bar 1.5×) and report
                                   the peak working-set growth (flat memory).
-          bench overview [--devices N] [--apps-per-device K] [--events M] [--runs R] [--report docs/BENCHMARKS.md]
+          bench overview [--devices N] [--apps-per-device K] [--events M] [--runs R] [--provider Sqlite|Postgres]
+                         [--report docs/BENCHMARKS.md]
                                   On a temporary database and a loopback server: demo seed data (100,000 devices × 40
                                   apps, 1,000,000 events), then the overview's server render (bar 150 ms median),
                                   /devices filtered, and audit verify of the whole chain.
@@ -308,11 +309,13 @@ public static class CommandLine
         return await AuditExportBenchmark.RunAsync(events, runs, database, args.Optional("report"), output);
     }
 
-    private static Task<int> BenchOverviewAsync(IServiceProvider services, CliArguments args, TextWriter output)
+    private static async Task<int> BenchOverviewAsync(IServiceProvider services, CliArguments args, TextWriter output)
     {
-        args.AllowOnly("devices", "apps-per-device", "events", "runs", "report");
-        return OverviewBenchmark.RunAsync(Number(args, "devices", 100_000, 1, 1_000_000), Number(args, "apps-per-device", 40, 1, 200),
-            Number(args, "events", 1_000_000, 0, 10_000_000), Number(args, "runs", 20, 1, 1_000), args.Optional("report"), output);
+        args.AllowOnly("devices", "apps-per-device", "events", "runs", "report", "provider");
+        var (devices, apps, events, runs) = (Number(args, "devices", 100_000, 1, 1_000_000), Number(args, "apps-per-device", 40, 1, 200),
+            Number(args, "events", 1_000_000, 0, 10_000_000), Number(args, "runs", 20, 1, 1_000));
+        var database = await BenchDatabase.ForAsync(args.Optional("provider") ?? DatabaseOptions.Sqlite, services.GetRequiredService<IConfiguration>());
+        return await OverviewBenchmark.RunAsync(devices, apps, events, runs, database, args.Optional("report"), output);
     }
 
     private static async Task<int> DemoSeedAsync(IServiceProvider services, CliArguments args, TextWriter output)

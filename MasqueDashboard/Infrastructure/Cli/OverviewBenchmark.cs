@@ -21,9 +21,9 @@ internal static partial class OverviewBenchmark
     private const double OverviewBarMs = 150;
     private const string Password = "Bench-overview-1!";
 
-    public static async Task<int> RunAsync(int devices, int appsPerDevice, int events, int runs, string? reportPath, TextWriter output)
+    public static async Task<int> RunAsync(int devices, int appsPerDevice, int events, int runs, BenchDatabase database, string? reportPath, TextWriter output)
     {
-        await using var host = await FleetBenchmark.BenchHost.StartAsync(listen: true);
+        await using var host = await FleetBenchmark.BenchHost.StartAsync(listen: true, database);
         var services = host.App.Services;
         await FleetBenchmark.SeedCatalogAsync(services);
         await output.WriteLineAsync($"Seeding {devices:N0} devices × {appsPerDevice} apps and {events:N0} audit events into {host.Directory} …");
@@ -53,8 +53,8 @@ internal static partial class OverviewBenchmark
             $"Overview server render median {overview:0} ms (bar {OverviewBarMs:0} ms); /devices {string.Join(", ", devicesPage.Select(d => $"{d.Name} {d.Ms:0} ms"))}; audit verify of {verification.EventCount:N0} events {verifyMs / 1000:0.0} s: {(passed ? "pass" : "FAIL")}."));
         if (reportPath is not null)
         {
-            BenchmarkReport.Append(reportPath, "Overview at scale (`bench overview`)",
-                "`demo seed` data on a fresh SQLite file, the dashboard on 127.0.0.1, an EMM administrator signed in through the login form; each figure is the median over the runs (after two warm-up requests) of a full server render: the prerendered page with every query it makes. `/devices` is the page's own search call (a page of 25 with the matching total), unfiltered, filtered to non-compliant, by an owner's text, and carrying a bundle id. `audit verify` recomputes the whole chain. Bar (PRODUCT.md §12): overview ≤ 150 ms.",
+            BenchmarkReport.Append(reportPath, database.IsPostgres ? "Overview at scale on PostgreSQL (`bench overview --provider Postgres`)" : "Overview at scale (`bench overview`)",
+                $"`demo seed` data on a fresh {(database.IsPostgres ? "PostgreSQL database" : "SQLite file")}, the dashboard on 127.0.0.1, an EMM administrator signed in through the login form; each figure is the median over the runs (after two warm-up requests) of a full server render: the prerendered page with every query it makes. `/devices` is the page's own search call (a page of 25 with the matching total), unfiltered, filtered to non-compliant, by an owner's text, and carrying a bundle id. `audit verify` recomputes the whole chain. Bar (PRODUCT.md §12): overview ≤ 150 ms.",
                 "| when | machine | devices × apps | audit events | overview | /devices: " + string.Join(" · ", devicesPage.Select(d => d.Name)) + " | audit verify | bar |\n|---|---|---|---|---|---|---|---|",
                 string.Create(CultureInfo.InvariantCulture,
                     $"| {BenchmarkReport.Now()} | {BenchmarkReport.Machine()} | {devices:N0} × {appsPerDevice} | {verification.EventCount:N0} | {overview:0} ms | {string.Join(" · ", devicesPage.Select(d => $"{d.Ms:0} ms"))} | {verifyMs / 1000:0.0} s | {(passed ? "pass" : "FAIL")} |"));
