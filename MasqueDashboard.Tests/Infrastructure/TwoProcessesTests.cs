@@ -70,7 +70,7 @@ public sealed class TwoProcessesTests : IAsyncLifetime
         Assert.All(await Task.WhenAll(enrolments), status => Assert.Equal(HttpStatusCode.OK, status));
         await using var db = PostgresMasqueDbContext.Standalone(database!);
         Assert.Equal(240, await db.AuditEvents.CountAsync(e => e.Action == FleetActions.Enrolled));
-        var verification = await new AuditLog(new Contexts(database!), TimeProvider.System).VerifyAsync();
+        var verification = await new AuditLog(new StandaloneContextFactory(() => PostgresMasqueDbContext.Standalone(database!)), TimeProvider.System).VerifyAsync();
         Assert.True(verification.IsIntact, verification.Problem);
         Assert.Equal(await db.AuditEvents.CountAsync(), verification.EventCount);
     }
@@ -112,7 +112,7 @@ public sealed class TwoProcessesTests : IAsyncLifetime
         Assert.Single(actions, e => e.Action == SubmissionActions.ScanCompleted); // finished once
         Assert.Contains(actions, e => e.Action == SubmissionActions.ScanResumed && e.Details.Contains("lease expired", StringComparison.Ordinal));
         Assert.Equal(2, actions.Count(e => e.Action == SubmissionActions.ScanStarted)); // A's attempt and B's
-        Assert.True((await new AuditLog(new Contexts(database!), TimeProvider.System).VerifyAsync()).IsIntact);
+        Assert.True((await new AuditLog(new StandaloneContextFactory(() => PostgresMasqueDbContext.Standalone(database!)), TimeProvider.System).VerifyAsync()).IsIntact);
     }
 
     private async Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string>? extra = null)
@@ -137,10 +137,5 @@ public sealed class TwoProcessesTests : IAsyncLifetime
     {
         await Operator.RunAsync(database!, storage, "users", "add", "--email", "dev@two.test", "--role", "Developer", "--password", MasqueAppFactory.Password);
         return await Operator.TokenAsync(database!, storage, "dev@two.test");
-    }
-
-    private sealed class Contexts(string connectionString) : IDbContextFactory<MasqueDbContext>
-    {
-        public MasqueDbContext CreateDbContext() => PostgresMasqueDbContext.Standalone(connectionString);
     }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using MasqueDashboard.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -145,7 +143,7 @@ public static class TestPostgres
             return (null, $"initdb failed: {init.Output}");
         }
 
-        var port = FreeLoopbackPort();
+        var port = TestRedis.FreePort();
         // A watchdog shell runs the server and stops it (fast shutdown) when this test process is gone, however it ended.
         var postgres = string.Join(' ', new[]
         {
@@ -227,12 +225,5 @@ public static class TestPostgres
         }
 
         return info;
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

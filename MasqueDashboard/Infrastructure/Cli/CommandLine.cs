@@ -178,7 +178,7 @@ public static class CommandLine
         }
 
         var copy = new ServiceCollection()
-            .AddSingleton<IDbContextFactory<MasqueDbContext>>(new StandaloneFactory(() => PostgresMasqueDbContext.Standalone(postgres)))
+            .AddSingleton<IDbContextFactory<MasqueDbContext>>(new StandaloneContextFactory(() => PostgresMasqueDbContext.Standalone(postgres)))
             .AddSingleton(TimeProvider.System)
             .AddSingleton<IAuditLog, AuditLog>()
             .BuildServiceProvider();
@@ -190,11 +190,6 @@ public static class CommandLine
                 : $"Audit chain on the copy: BROKEN at event {verification.FirstBrokenSequence}: {verification.Problem}");
             return verification.IsIntact ? Ok : Failed;
         }
-    }
-
-    private sealed class StandaloneFactory(Func<MasqueDbContext> create) : IDbContextFactory<MasqueDbContext>
-    {
-        public MasqueDbContext CreateDbContext() => create();
     }
 
     private static async Task<int> AddUserAsync(IServiceProvider services, CliArguments args, TextWriter output)

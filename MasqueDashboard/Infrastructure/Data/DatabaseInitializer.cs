@@ -65,3 +65,9 @@ internal sealed class MasqueDbContextFactory<TContext>(IDbContextFactory<TContex
 {
     public MasqueDbContext CreateDbContext() => inner.CreateDbContext();
 }
+
+/// <summary>Contexts made by a function: a database reached outside the app's own configuration (<c>db copy</c>'s target).</summary>
+internal sealed class StandaloneContextFactory(Func<MasqueDbContext> create) : IDbContextFactory<MasqueDbContext>
+{
+    public MasqueDbContext CreateDbContext() => create();
+}
